@@ -1,0 +1,48 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { locateDatabase } from '../db/database.js';
+import { createOrm } from '../db/orm.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CommandContext {
+  readonly config: Config;
+  readonly orm: MikroORM;
+  /** Results go to stdout; progress and diagnostics to stderr. */
+  readonly out: (line: string) => void;
+}
+
+/**
+ * Runs an operator command against `DATABASE_URL` or the embedded database and
+ * exits with DESIGN §6's codes: 0 done, 1 failed, 2 bad usage.
+ */
+export async function runCommand(command: (ctx: CommandContext) => Promise<number>): Promise<never> {
+  let code = 1;
+  let cleanup = async (): Promise<void> => {};
+  try {
+    const config = loadConfig();
+    const location = await locateDatabase(config);
+    const orm = await createOrm({ url: location.url, poolMax: 4 });
+    cleanup = async () => {
+      await orm.close();
+      await location.release();
+    };
+    code = await command({ config, orm, out: (line) => process.stdout.write(`${line}\n`) });
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`${error.message}\n`);
+      code = 2;
+    } else if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      code = 2;
+    } else {
+      process.stderr.write(`failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      code = 1;
+    }
+  } finally {
+    await cleanup().catch(() => {});
+  }
+  process.exit(code);
+}

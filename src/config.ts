@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * Configuration from the environment, validated once at start-up. Every
+ * problem is reported in one message, so an operator fixes them in one go.
+ */
+const onOff = z.enum(['on', 'off']);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+    DATABASE_URL: z.string().url().optional(),
+    DATA_DIR: z.string().min(1).default('.data'),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    SEED_DEMO_DATA: onOff.default('on'),
+    AUTH_MODE: z.enum(['dev-header', 'jwt']).optional(),
+    ALLOW_DEV_HEADER_IN_PRODUCTION: onOff.default('off'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters for HS256').optional(),
+    JWKS_URL: z.string().url().optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
+    JWT_ISSUER: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform((env) => ({
+    ...env,
+    AUTH_MODE: env.AUTH_MODE ?? (env.NODE_ENV === 'production' ? 'jwt' : 'dev-header'),
+  }))
+  .superRefine((env, ctx) => {
+    if (env.AUTH_MODE === 'jwt' && !env.JWT_SECRET && !env.JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'AUTH_MODE=jwt needs JWT_SECRET or JWKS_URL' });
+    }
+    if (env.AUTH_MODE === 'jwt' && env.JWT_SECRET && env.JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['JWKS_URL'], message: 'set JWT_SECRET or JWKS_URL, not both' });
+    }
+    if (env.NODE_ENV === 'production' && env.AUTH_MODE === 'dev-header' && env.ALLOW_DEV_HEADER_IN_PRODUCTION !== 'on') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_MODE'],
+        message: 'dev-header trusts any x-user-id header; refused in production unless ALLOW_DEV_HEADER_IN_PRODUCTION=on',
+      });
+    }
+  });
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration; empty strings count as unset. Throws `ConfigError` listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(defined);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+  }
+  return result.data;
+}

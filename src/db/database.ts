@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { embeddedUrl, startEmbeddedDatabase } from './embedded-database.js';
+
+export interface DatabaseLocation {
+  readonly url: string;
+  /** Stops the embedded server if this process started it; no-op otherwise. */
+  release(): Promise<void>;
+}
+
+const EMBEDDED_DATABASE = 'training';
+
+/** `DATABASE_URL` when set; else the embedded server under `DATA_DIR`, started if needed. */
+export async function locateDatabase(
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'EMBEDDED_PG_PORT'>,
+  log: (line: string) => void = () => {},
+): Promise<DatabaseLocation> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, release: async () => {} };
+  const server = await startEmbeddedDatabase({ dir: join(config.DATA_DIR, 'pg'), port: config.EMBEDDED_PG_PORT, log });
+  await createDatabaseIfMissing(server.adminUrl, EMBEDDED_DATABASE);
+  return { url: embeddedUrl(server.port, EMBEDDED_DATABASE), release: () => (server.owned ? server.stop() : Promise.resolve()) };
+}
+
+export async function createDatabaseIfMissing(adminUrl: string, name: string, template?: string): Promise<void> {
+  const client = new pg.Client(adminUrl);
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('/* databaseExists */ select 1 from pg_database where datname = $1', [name]);
+    if (rowCount === 0) {
+      const from = template ? ` template ${client.escapeIdentifier(template)}` : '';
+      await client.query(`create database ${client.escapeIdentifier(name)}${from}`);
+    }
+  } finally {
+    await client.end();
+  }
+}

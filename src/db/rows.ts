@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Schemas of the rows the SQL in this project selects (snake_case, as PostgreSQL returns them). */
+const numeric = z.union([z.number(), z.string()]).transform(Number);
+/** MikroORM's pg setup returns timestamptz as text; plain `pg` returns Dates. Accept both. */
+export const timestamp = z.union([z.date(), z.string()]).transform((v) => new Date(v));
+
+export const programRow = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  name: z.string(),
+  is_active: z.boolean(),
+  program_json: z.unknown(),
+  updated_at: timestamp,
+  deleted_at: timestamp.nullable(),
+});
+export type ProgramRow = z.output<typeof programRow>;
+
+export const sessionRow = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  program_id: z.string().nullable(),
+  workout_id: z.string().nullable(),
+  workout_name_snapshot: z.string().nullable(),
+  started_at: timestamp,
+  completed_at: timestamp.nullable(),
+});
+export type SessionRow = z.output<typeof sessionRow>;
+
+export const setRow = z.object({
+  id: z.string(),
+  session_id: z.string(),
+  exercise_id: z.string().nullable(),
+  exercise_name: z.string(),
+  set_number: z.number().int(),
+  reps: z.number().int().nullable(),
+  weight_kg: numeric.nullable(),
+  rpe: numeric.nullable(),
+  completed_at: timestamp.nullable(),
+});
+export type SetRow = z.output<typeof setRow>;
+
+export const PROGRAM_COLUMNS = 'p.id, p.user_id, p.name, p.is_active, p.program_json, p.updated_at, p.deleted_at';
+export const SESSION_COLUMNS = 's.id, s.user_id, s.program_id, s.workout_id, s.workout_name_snapshot, s.started_at, s.completed_at';
+export const SET_COLUMNS = 'st.id, st.session_id, st.exercise_id, st.exercise_name, st.set_number, st.reps, st.weight_kg, st.rpe, st.completed_at';

@@ -1,0 +1,143 @@
+import { normaliseName } from './normalise-name.js';
+import { Pairing } from './pairing.js';
+import type { Exercise, ExerciseDraft, ProgramContent, ProgramDraft, SetPrescription, Workout, WorkoutDraft } from './program.js';
+
+/** An exercise with the position of its workout in its program. */
+interface Placed<E> {
+  readonly workout: number;
+  readonly exercise: E;
+}
+
+/**
+ * Gives incoming content the stable ids of the stored content it continues.
+ * Clients (the AI above all) drop, regenerate or shuffle ids, so an incoming
+ * id is a hint: it is kept only when it names a stored item, and content
+ * outranks it — an item identical to a stored one is that item, whatever id
+ * came with it.
+ *
+ * Workouts are paired by, in order: same id and same content; same content
+ * (ids ignored); same id (an edited workout); same normalised name, when only
+ * one stored and one incoming workout left have it (edited, same name); the
+ * same set of exercise names, likewise (a renamed workout). Exercises go
+ * through the same passes, each tried first within the paired workout and then
+ * across the program, so an exercise moved to another workout keeps its id.
+ * Whatever is left unpaired is new and gets `newId()`.
+ *
+ * The schedule is carried over as is: its indexes point at incoming positions,
+ * which are the output's positions.
+ */
+export function reconcileIds(stored: ProgramContent, incoming: ProgramDraft, newId: () => string): ProgramContent {
+  const workouts = pairWorkouts(stored.workouts, incoming.workouts);
+  const storedExercises = placed(stored.workouts);
+  const incomingExercises = placed(incoming.workouts);
+  const exercises = pairExercises(storedExercises, incomingExercises, workouts);
+
+  const storedIds = new Set(stored.workouts.flatMap((w) => [w.id, ...w.exercises.map((e) => e.id)]));
+  const workoutIds = new IdAllocator(storedIds, newId);
+  const exerciseIds = new IdAllocator(storedIds, newId);
+  let flatIndex = 0;
+  return {
+    workouts: incoming.workouts.map((workout, w) => ({
+      id: workoutIds.claim(workouts.storedOf(w)?.id),
+      name: workout.name,
+      exercises: workout.exercises.map((exercise) => ({
+        id: exerciseIds.claim(exercises.storedOf(flatIndex++)?.exercise.id),
+        name: exercise.name,
+        notes: exercise.notes ?? null,
+        sets: exercise.sets.map(copySet),
+      })),
+    })),
+    schedule: incoming.schedule.map(({ dayOfWeek, workoutIndex }) => ({ dayOfWeek, workoutIndex })),
+  };
+}
+
+function pairWorkouts(stored: readonly Workout[], incoming: readonly WorkoutDraft[]): Pairing<Workout, WorkoutDraft> {
+  const pairing = new Pairing(stored, incoming);
+  pairing.pass((s) => idAndContent(s.id, workoutContent(s)), (i) => idAndContent(i.id, workoutContent(i)), 'inOrder');
+  pairing.pass(workoutContent, workoutContent, 'inOrder');
+  pairing.pass((s) => s.id, (i) => givenId(i.id), 'inOrder');
+  pairing.pass((s) => normaliseName(s.name), (i) => normaliseName(i.name), 'unambiguous');
+  pairing.pass(exerciseNames, exerciseNames, 'unambiguous');
+  return pairing;
+}
+
+function pairExercises(
+  stored: readonly Placed<Exercise>[],
+  incoming: readonly Placed<ExerciseDraft>[],
+  workouts: Pairing<Workout, WorkoutDraft>,
+): Pairing<Placed<Exercise>, Placed<ExerciseDraft>> {
+  const pairing = new Pairing(stored, incoming);
+  // The stored workout an incoming exercise's workout continues: the scope of "within the workout".
+  const scopeOf = (p: Placed<ExerciseDraft>) => workouts.storedIndexOf(p.workout);
+  const within = (scope: number | undefined, key: string) => (scope === undefined ? null : JSON.stringify([scope, key]));
+
+  pairing.pass((s) => idAndContent(s.exercise.id, exerciseContent(s.exercise)), (i) => idAndContent(i.exercise.id, exerciseContent(i.exercise)), 'inOrder');
+  pairing.pass((s) => within(s.workout, exerciseContent(s.exercise)), (i) => within(scopeOf(i), exerciseContent(i.exercise)), 'inOrder');
+  pairing.pass((s) => exerciseContent(s.exercise), (i) => exerciseContent(i.exercise), 'inOrder');
+  pairing.pass((s) => s.exercise.id, (i) => givenId(i.exercise.id), 'inOrder');
+  pairing.pass((s) => within(s.workout, normaliseName(s.exercise.name)), (i) => within(scopeOf(i), normaliseName(i.exercise.name)), 'unambiguous');
+  pairing.pass((s) => normaliseName(s.exercise.name), (i) => normaliseName(i.exercise.name), 'unambiguous');
+  return pairing;
+}
+
+function placed<E>(workouts: readonly { readonly exercises: readonly E[] }[]): Placed<E>[] {
+  return workouts.flatMap((workout, w) => workout.exercises.map((exercise) => ({ workout: w, exercise })));
+}
+
+/** Absent ids take no part in id passes. */
+function givenId(id: string | null | undefined): string | null {
+  return id === null || id === undefined || id === '' ? null : id;
+}
+
+function idAndContent(id: string | null | undefined, content: string): string | null {
+  const given = givenId(id);
+  return given === null ? null : JSON.stringify([given, content]);
+}
+
+/** What an exercise is, ids aside. */
+function exerciseContent(exercise: ExerciseDraft): string {
+  return JSON.stringify([exercise.name, exercise.notes ?? null, exercise.sets.map(copySet)]);
+}
+
+function workoutContent(workout: WorkoutDraft): string {
+  return JSON.stringify([workout.name, workout.exercises.map(exerciseContent)]);
+}
+
+/** The workout's exercises by normalised name, order and sets aside; null for a workout with none (too weak to pair on). */
+function exerciseNames(workout: WorkoutDraft): string | null {
+  if (workout.exercises.length === 0) return null;
+  return JSON.stringify(workout.exercises.map((e) => normaliseName(e.name)).sort());
+}
+
+function copySet(set: SetPrescription): SetPrescription {
+  return { reps: set.reps, repsMax: set.repsMax ?? null, weightKg: set.weightKg ?? null, restSeconds: set.restSeconds };
+}
+
+/**
+ * Hands out the ids of one namespace (workouts, or exercises): a paired stored
+ * id, or a fresh one. A fresh id must not be any stored id (a deleted item's id
+ * would revive its history under a new item) nor one already given out; a
+ * generator that keeps failing that is broken.
+ */
+class IdAllocator {
+  private readonly used = new Set<string>();
+
+  constructor(
+    private readonly storedIds: ReadonlySet<string>,
+    private readonly newId: () => string,
+  ) {}
+
+  claim(pairedId: string | undefined): string {
+    const id = pairedId !== undefined && !this.used.has(pairedId) ? pairedId : this.fresh();
+    this.used.add(id);
+    return id;
+  }
+
+  private fresh(): string {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const id = this.newId();
+      if (!this.used.has(id) && !this.storedIds.has(id)) return id;
+    }
+    throw new Error('reconcileIds: newId() returned only ids already in use; it must return fresh ids');
+  }
+}

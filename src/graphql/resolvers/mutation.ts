@@ -1,0 +1,25 @@
+import { uuidArgument } from '../arguments.js';
+import { requireCaller } from '../context.js';
+import type { MutationResolvers } from '../generated/resolvers-types.js';
+
+/** Each mutation: check ids, hand over to the caller's writer, forget what this request had cached. */
+export const Mutation: MutationResolvers = {
+  createProgram: (_, { input }, ctx) => written(ctx, (c) => c.programs.createProgram(input)),
+  modifyProgram: (_, { id, input, source }, ctx) =>
+    written(ctx, (c) => c.programs.modifyProgram(uuidArgument('program', 'id', id), input, source ?? 'USER')),
+  deleteWorkout: (_, { programId, workoutId }, ctx) =>
+    written(ctx, (c) => c.programs.deleteWorkout(uuidArgument('program', 'programId', programId), workoutId)),
+  activateProgram: (_, { id }, ctx) => written(ctx, (c) => c.programs.activateProgram(uuidArgument('program', 'id', id))),
+  startSession: (_, { programId, workoutId, startedAt }, ctx) =>
+    written(ctx, (c) => c.sessions.startSession(uuidArgument('program', 'programId', programId), workoutId, startedAt ?? null)),
+  logSet: (_, { sessionId, input }, ctx) => written(ctx, (c) => c.sessions.logSet(uuidArgument('session', 'sessionId', sessionId), input)),
+  completeSession: (_, { sessionId, completedAt }, ctx) =>
+    written(ctx, (c) => c.sessions.completeSession(uuidArgument('session', 'sessionId', sessionId), completedAt ?? null)),
+};
+
+async function written<T>(ctx: Parameters<typeof requireCaller>[0], write: (caller: ReturnType<typeof requireCaller>) => Promise<T>): Promise<T> {
+  const caller = requireCaller(ctx);
+  const result = await write(caller);
+  caller.reads.forget();
+  return result;
+}

@@ -1,0 +1,45 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../db/pg-array.js';
+import { queryRows } from '../db/sql.js';
+import { PROGRAM_COLUMNS, programRow, type ProgramRow } from '../db/rows.js';
+
+/** SQL over the legacy `programs` table, always scoped to one user. */
+
+/** Programs by id; soft-deleted ones only when asked (history of a deleted program still needs its blob). */
+export async function selectProgramsByIds(
+  em: EntityManager,
+  userId: string,
+  ids: readonly string[],
+  options: { includeDeleted: boolean; forUpdate?: boolean },
+): Promise<ProgramRow[]> {
+  const deleted = options.includeDeleted ? '' : 'and p.deleted_at is null';
+  const lock = options.forUpdate ? 'for update' : '';
+  return queryRows(
+    em,
+    'selectProgramsByIds',
+    `select ${PROGRAM_COLUMNS} from programs p where p.user_id = ? and p.id = any(?::uuid[]) ${deleted} ${lock}`,
+    [userId, pgArray(ids)],
+    programRow,
+  );
+}
+
+export async function selectProgramsOfUser(em: EntityManager, userId: string): Promise<ProgramRow[]> {
+  return queryRows(
+    em,
+    'selectProgramsOfUser',
+    `select ${PROGRAM_COLUMNS} from programs p where p.user_id = ? and p.deleted_at is null order by p.created_at, p.id`,
+    [userId],
+    programRow,
+  );
+}
+
+export async function selectActiveProgram(em: EntityManager, userId: string): Promise<ProgramRow | null> {
+  const rows = await queryRows(
+    em,
+    'selectActiveProgram',
+    `select ${PROGRAM_COLUMNS} from programs p where p.user_id = ? and p.is_active and p.deleted_at is null`,
+    [userId],
+    programRow,
+  );
+  return rows[0] ?? null;
+}

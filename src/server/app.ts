@@ -1,0 +1,46 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { createAuthenticator } from '../auth/authenticator.js';
+import type { Config } from '../config.js';
+import { createApollo } from './apollo.js';
+import { createHttpServer } from './http-server.js';
+
+export interface RunningApp {
+  readonly server: Server;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export const MAX_BODY_BYTES = 1_000_000;
+
+/** Starts Apollo and the HTTP server on an already-migrated database. */
+export async function startApp(config: Config, orm: MikroORM, log: Logger): Promise<RunningApp> {
+  const production = config.NODE_ENV === 'production';
+  const apollo = createApollo({ production });
+  await apollo.start();
+  const server = createHttpServer({
+    apollo,
+    orm,
+    authenticate: createAuthenticator(config),
+    log,
+    maxBodyBytes: MAX_BODY_BYTES,
+    exposeStatementCount: !production,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, '0.0.0.0', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://localhost:${port}/`,
+    async close() {
+      // Stop accepting, let in-flight requests finish, then stop Apollo.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.js';
+import { countStatements } from '../db/statement-counter.js';
+import { createContext, type GraphQLContext } from '../graphql/context.js';
+
+export interface HttpServerOptions {
+  readonly apollo: ApolloServer<GraphQLContext>;
+  readonly orm: MikroORM;
+  readonly authenticate: Authenticator;
+  readonly log: Logger;
+  /** Largest request body accepted, in bytes. */
+  readonly maxBodyBytes: number;
+  /** Adds `x-sql-statements` to responses: the statements one request ran (development and tests). */
+  readonly exposeStatementCount: boolean;
+}
+
+class PayloadTooLarge extends Error {}
+
+/**
+ * node:http in front of Apollo: GraphQL at `/` and `/graphql` (Sandbox on GET
+ * `/` outside production), plus `/health` and `/ready` for orchestrators.
+ */
+export function createHttpServer(options: HttpServerOptions): Server {
+  return createServer((req, res) => {
+    handle(options, req, res).catch((error: unknown) => {
+      options.log.error({ err: error }, 'unhandled request failure');
+      if (!res.headersSent) send(res, 500, { error: 'internal server error' });
+      else res.destroy();
+    });
+  });
+}
+
+async function handle(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  switch (url.pathname) {
+    case '/health':
+      return send(res, 200, { status: 'ok' });
+    case '/ready':
+      return send(res, ...(await readiness(options.orm)));
+    case '/':
+    case '/graphql':
+      return graphql(options, req, res, url);
+    default:
+      return send(res, 404, { error: 'not found' });
+  }
+}
+
+async function graphql(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const requestId = headerValue(req, 'x-request-id')?.slice(0, 100) ?? randomUUID();
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let body: unknown;
+  try {
+    body = await readJsonBody(req, options.maxBodyBytes);
+  } catch (error) {
+    if (error instanceof PayloadTooLarge) return send(res, 413, { errors: [{ message: `request body over ${options.maxBodyBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    return send(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+  }
+  const tally = { count: 0 };
+  const log = options.log.child({ requestId });
+  const result = await countStatements(tally, () =>
+    options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      context: async () => {
+        const userId = await options.authenticate(headers);
+        return createContext({ em: options.orm.em.fork(), userId, requestId, log });
+      },
+    }),
+  );
+  res.statusCode = result.status ?? 200;
+  for (const [key, value] of result.headers) res.setHeader(key, value);
+  res.setHeader('x-request-id', requestId);
+  if (result.body.kind === 'complete') {
+    if (options.exposeStatementCount) res.setHeader('x-sql-statements', String(tally.count));
+    res.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+async function readiness(orm: MikroORM): Promise<[number, unknown]> {
+  try {
+    const pending = await orm.getMigrator().getPendingMigrations();
+    if (pending.length > 0) return [503, { status: 'migrations pending', pending: pending.map((m) => m.name) }];
+    return [200, { status: 'ready' }];
+  } catch {
+    return [503, { status: 'database unreachable' }];
+  }
+}
+
+function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new PayloadTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      if (size > limit) return;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.length === 0) return resolve(undefined);
+      const type = req.headers['content-type'] ?? '';
+      if (!type.includes('json')) return resolve(text);
+      try {
+        resolve(JSON.parse(text));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function send(res: ServerResponse, status: number, payload: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(payload));
+}

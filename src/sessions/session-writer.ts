@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { execute, queryRows } from '../db/sql.js';
+import { inTransaction } from '../db/transaction.js';
+import { SESSION_COLUMNS, sessionRow, type SessionRow } from '../db/rows.js';
+import type { Exercise, Violation } from '../domain/program.js';
+import { AppError } from '../errors.js';
+import type { LoggedSetInput } from '../graphql/generated/resolvers-types.js';
+import { contentOfRow } from '../programs/program-content.js';
+import { selectProgramsByIds } from '../programs/program-store.js';
+import type { SessionModel } from '../reads/models.js';
+import { toSessionModel } from './session-store.js';
+
+/** How far in the future a client clock may put a session start or end. */
+const CLOCK_SKEW_MS = 24 * 3_600_000;
+const EARLIEST = new Date('2000-01-01T00:00:00Z');
+
+const loggedSet = z.object({
+  setNumber: z.number().int().min(1).max(100),
+  reps: z.number().int().min(0).max(1000).nullable(),
+  weightKg: z.number().finite().min(0).max(9999.99).nullable(),
+  rpe: z
+    .number()
+    .finite()
+    .min(0)
+    .max(10)
+    .refine((n) => Number.isInteger(n * 10), 'at most one decimal')
+    .nullable(),
+});
+
+/**
+ * Session writes for one caller. History is append-only: a set is added, never
+ * replaced; a session is completed once, by filling its NULL `completed_at`.
+ */
+export class SessionWriter {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly userId: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async startSession(programId: string, workoutId: string, startedAt: Date | null): Promise<SessionModel> {
+    const start = startedAt ?? this.now();
+    this.assertPlausible('startedAt', start);
+    const [program] = await selectProgramsByIds(this.em, this.userId, [programId], { includeDeleted: false });
+    if (!program) throw AppError.notFound('Program', programId);
+    const workout = contentOfRow(program).workouts.find((w) => w.id === workoutId);
+    if (!workout) throw AppError.notFound('Workout', workoutId);
+    const [row] = await queryRows(
+      this.em,
+      'insertSession',
+      `insert into workout_sessions as s (id, user_id, program_id, workout_id, workout_name_snapshot, started_at)
+       values (?, ?, ?, ?, ?, ?) returning ${SESSION_COLUMNS}`,
+      [randomUUID(), this.userId, programId, workoutId, workout.name, start],
+      sessionRow,
+    );
+    return toSessionModel(row!);
+  }
+
+  async logSet(sessionId: string, input: LoggedSetInput): Promise<SessionModel> {
+    const parsed = loggedSet.safeParse({
+      setNumber: input.setNumber,
+      reps: input.reps ?? null,
+      weightKg: input.weightKg ?? null,
+      rpe: input.rpe ?? null,
+    });
+    if (!parsed.success) {
+      throw AppError.invalid(
+        'set',
+        parsed.error.issues.map((i): Violation => ({ path: `input.${i.path.join('.')}`, code: 'OUT_OF_RANGE', message: i.message })),
+      );
+    }
+    const set = parsed.data;
+    return inTransaction(this.em, async (tx) => {
+      const session = await this.lockOpenSession(tx, sessionId);
+      const exercise = await this.exerciseOf(tx, session, input.exerciseId);
+      const inserted = await execute(
+        tx,
+        'insertSessionSet',
+        `insert into workout_session_sets (id, session_id, user_id, exercise_id, exercise_name, set_number, reps, weight_kg, rpe, completed_at)
+         select ?, ?, ?, ?, ?, ?, ?, ?, ?, now()
+         where not exists (select 1 from workout_session_sets where session_id = ? and exercise_id = ? and set_number = ?)`,
+        [randomUUID(), session.id, this.userId, exercise.id, exercise.name, set.setNumber, set.reps, set.weightKg, set.rpe, session.id, exercise.id, set.setNumber],
+      );
+      if (inserted === 0) {
+        throw AppError.conflict(`set ${set.setNumber} of exercise ${JSON.stringify(exercise.id)} is already logged in this session`);
+      }
+      return toSessionModel(session);
+    });
+  }
+
+  async completeSession(sessionId: string, completedAt: Date | null): Promise<SessionModel> {
+    const end = completedAt ?? this.now();
+    this.assertPlausible('completedAt', end);
+    return inTransaction(this.em, async (tx) => {
+      const session = await this.lockOpenSession(tx, sessionId);
+      if (end < session.started_at) {
+        throw AppError.invalid('session end', [{ path: 'completedAt', code: 'BEFORE_START', message: 'must not be before the session started' }]);
+      }
+      const [row] = await queryRows(
+        tx,
+        'completeSession',
+        `update workout_sessions s set completed_at = ? where s.id = ? and s.completed_at is null returning ${SESSION_COLUMNS}`,
+        [end, session.id],
+        sessionRow,
+      );
+      return toSessionModel(row!);
+    });
+  }
+
+  private async lockOpenSession(tx: EntityManager, id: string): Promise<SessionRow> {
+    const [row] = await queryRows(
+      tx,
+      'lockSession',
+      `select ${SESSION_COLUMNS} from workout_sessions s where s.id = ? and s.user_id = ? for update`,
+      [id, this.userId],
+      sessionRow,
+    );
+    if (!row) throw AppError.notFound('Session', id);
+    if (row.completed_at) throw AppError.conflict(`session ${id} is already completed`);
+    return row;
+  }
+
+  /** The exercise as the session's program holds it: from the session's workout, else anywhere in the program. */
+  private async exerciseOf(tx: EntityManager, session: SessionRow, exerciseId: string): Promise<Exercise> {
+    const [program] = session.program_id
+      ? await selectProgramsByIds(tx, this.userId, [session.program_id], { includeDeleted: true })
+      : [];
+    const content = program ? contentOfRow(program) : { workouts: [] };
+    const workout = content.workouts.find((w) => w.id === session.workout_id);
+    const exercise =
+      workout?.exercises.find((e) => e.id === exerciseId) ??
+      content.workouts.flatMap((w) => w.exercises).find((e) => e.id === exerciseId);
+    if (!exercise) {
+      throw AppError.invalid('set', [
+        { path: 'input.exerciseId', code: 'UNKNOWN_EXERCISE', message: `exercise ${JSON.stringify(exerciseId)} is not in this session's program` },
+      ]);
+    }
+    return exercise;
+  }
+
+  private assertPlausible(field: string, at: Date): void {
+    if (at < EARLIEST || at.getTime() > this.now().getTime() + CLOCK_SKEW_MS) {
+      throw AppError.invalid('time', [{ path: field, code: 'IMPLAUSIBLE_TIME', message: 'must be after 2000-01-01 and not more than a day in the future' }]);
+    }
+  }
+}
