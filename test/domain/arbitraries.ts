@@ -57,9 +57,10 @@ export interface ContentOptions {
 }
 
 export function programContentArb(options: ContentOptions = {}): fc.Arbitrary<ProgramContent> {
+  // size 'max': lengths spread over the whole (small) range instead of piling up at 0.
   const exerciseArb = fc.record({ name: nameArb, notes: notesArb, sets: fc.array(setArb, { minLength: 1, maxLength: 4 }) });
-  const workoutArb = fc.record({ name: nameArb, exercises: fc.array(exerciseArb, { maxLength: 4 }) });
-  const shapes = fc.array(workoutArb, { minLength: options.minWorkouts ?? 0, maxLength: options.maxWorkouts ?? 4 });
+  const workoutArb = fc.record({ name: nameArb, exercises: fc.array(exerciseArb, { maxLength: 4, size: 'max' }) });
+  const shapes = fc.array(workoutArb, { minLength: options.minWorkouts ?? 0, maxLength: options.maxWorkouts ?? 4, size: 'max' });
   return shapes.chain((workouts) => {
     const exerciseCount = workouts.reduce((n, w) => n + w.exercises.length, 0);
     return fc.record({

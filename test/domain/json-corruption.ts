@@ -13,6 +13,7 @@ const replacementArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null),
   fc.constantFrom<unknown>(-1, 0, 1.5, 7, 1e9, '', 'x', '8-10', '1:30', '3', 'monday', [], {}, true),
   fc.jsonValue({ maxDepth: 2 }),
+  fc.anything({ maxDepth: 1, withBigInt: true, withMap: true, withSet: true, withBoxedValues: true, withNullPrototype: true, withSparseArray: true }),
 );
 
 /** A damaged deep copy of `document`, with one to four changes. */
@@ -39,8 +40,11 @@ export function corrupted(document: unknown, g: fc.GeneratorValue): unknown {
   return root.value;
 }
 
+/** Only arrays and plain objects are walked into; boxed values, maps and the like are leaves. */
 function isContainer(value: unknown): value is Container {
-  return typeof value === 'object' && value !== null;
+  if (Array.isArray(value)) return true;
+  // Not a prototype check: structuredClone may build objects in another realm.
+  return Object.prototype.toString.call(value) === '[object Object]';
 }
 
 function pathsIn(value: unknown, at: Path): Path[] {

@@ -1,0 +1,43 @@
+import { ACTIVATE_PROGRAM, COMPLETE_SESSION, CREATE_PROGRAM, LOG_SET, START_SESSION, sizedProgram } from '../support/fixtures.js';
+import { ok, startTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => t.close());
+
+const FULL_TREE = `{ activeProgram { workouts { exercises { lastPerformance { sets { reps } } } } } }`;
+
+/** A user with an active w×e program and one completed session logging every exercise of its first workout. */
+async function userWithProgram(userId: string, w: number, e: number) {
+  const program = ok(await t.gql(CREATE_PROGRAM, { input: sizedProgram(w, e) }, userId)).createProgram;
+  ok(await t.gql(ACTIVATE_PROGRAM, { id: program.id }, userId));
+  const workout = program.workouts[0];
+  const session = ok(await t.gql(START_SESSION, { programId: program.id, workoutId: workout.id }, userId)).startSession;
+  for (const exercise of workout.exercises) {
+    ok(await t.gql(LOG_SET, { sessionId: session.id, input: { exerciseId: exercise.id, setNumber: 1, reps: 5 } }, userId));
+  }
+  ok(await t.gql(COMPLETE_SESSION, { sessionId: session.id }, userId));
+}
+
+describe('SQL statements per operation', () => {
+  it('reads the full tree with last performance in 2 statements, whatever the program size', async () => {
+    await userWithProgram('10000000-0000-4000-8000-000000000001', 2, 3);
+    await userWithProgram('10000000-0000-4000-8000-000000000002', 6, 8);
+    const small = await t.gql(FULL_TREE, {}, '10000000-0000-4000-8000-000000000001');
+    const large = await t.gql(FULL_TREE, {}, '10000000-0000-4000-8000-000000000002');
+    expect(ok(small).activeProgram.workouts.flatMap((w: any) => w.exercises)).toHaveLength(6);
+    expect(ok(large).activeProgram.workouts.flatMap((w: any) => w.exercises)).toHaveLength(48);
+    expect(ok(large).activeProgram.workouts[0].exercises[0].lastPerformance.sets).toEqual([{ reps: 5 }]);
+    // one for the active program, one for every lastPerformance of the request
+    expect(small.statements).toBe(2);
+    expect(large.statements).toBe(2);
+  });
+
+  it('reads a page of history with its sets in 2 statements', async () => {
+    const page = await t.gql(`{ sessions(first: 20) { edges { node { workoutName sets { reps } } } } }`, {}, '10000000-0000-4000-8000-000000000002');
+    expect(ok(page).sessions.edges).toHaveLength(1);
+    expect(page.statements).toBe(2);
+  });
+});
