@@ -18,7 +18,7 @@ async function columns(table: string) {
 
 describe('schema migrations', () => {
   it('creates the legacy tables exactly as DESIGN §3', async () => {
-    await migrateUp(db.orm);
+    await db.orm.getMigrator().up({ to: 'Migration0001LegacySchema' });
     expect(await columns('programs')).toEqual([
       ['id', 'uuid', 'NO', null, null, null],
       ['user_id', 'uuid', 'NO', null, null, null],
@@ -61,6 +61,7 @@ describe('schema migrations', () => {
   });
 
   it('reverts the latest migration only, re-applies it, and refuses to revert the legacy schema', async () => {
+    await migrateUp(db.orm);
     const all = (await migrationStatus(db.orm)).map((m) => m.name);
     expect((await migrationStatus(db.orm)).every((m) => m.applied)).toBe(true);
     for (const name of [...all].reverse().slice(0, -1)) expect(await migrateDown(db.orm)).toBe(name);

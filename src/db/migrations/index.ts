@@ -1,10 +1,15 @@
 import { Migration0001LegacySchema } from './Migration0001LegacySchema.js';
 import { Migration0002Phase1Guarantees } from './Migration0002Phase1Guarantees.js';
+import { Migration0003ProgramVersions } from './Migration0003ProgramVersions.js';
+import { Migration0004HistoryGuards } from './Migration0004HistoryGuards.js';
 
 /** Every schema migration, oldest first. The first is the legacy schema and is never reverted. */
 export const migrations = [
   { name: 'Migration0001LegacySchema', class: Migration0001LegacySchema },
   { name: 'Migration0002Phase1Guarantees', class: Migration0002Phase1Guarantees },
+  { name: 'Migration0003ProgramVersions', class: Migration0003ProgramVersions },
+  { name: 'Migration0004HistoryGuards', class: Migration0004HistoryGuards },
 ];
 
 export const LEGACY_SCHEMA_MIGRATION = 'Migration0001LegacySchema';
+export const VERSION_TABLES_MIGRATION = 'Migration0003ProgramVersions';
