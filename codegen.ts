@@ -25,6 +25,7 @@ const config: CodegenConfig = {
           Exercise: '../../domain/program.js#Exercise as ExerciseModel',
           SetPrescription: '../../domain/program.js#SetPrescription as SetPrescriptionModel',
           User: '../models.js#UserRef',
+          VersionChanges: '../../domain/diff-versions.js#VersionChanges as VersionChangesModel',
           ProgramVersion: '../../reads/models.js#ProgramVersionModel',
         },
       },

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { flagCombinationProblems } from './flags/flag-snapshot.js';
+import { rolloutSchema } from './flags/rollout.js';
 
 /**
  * Configuration from the environment, validated once at start-up. Every
@@ -21,6 +23,9 @@ const schema = z
     JWKS_URL: z.string().url().optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
     JWT_ISSUER: z.string().min(1).optional(),
+    PROGRAM_VERSIONING_WRITES: rolloutSchema.default(0),
+    PROGRAM_VERSIONING_READS: rolloutSchema.default(0),
+    LEGACY_JSON_WRITES: rolloutSchema.default(100),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .transform((env) => ({
@@ -28,6 +33,10 @@ const schema = z
     AUTH_MODE: env.AUTH_MODE ?? (env.NODE_ENV === 'production' ? 'jwt' : 'dev-header'),
   }))
   .superRefine((env, ctx) => {
+    if (env.LEGACY_JSON_WRITES !== 0 && env.LEGACY_JSON_WRITES !== 100) {
+      ctx.addIssue({ code: 'custom', path: ['LEGACY_JSON_WRITES'], message: 'must be on or off (no percentage)' });
+    }
+    for (const problem of flagCombinationProblems(env)) ctx.addIssue({ code: 'custom', path: ['flags'], message: problem });
     if (env.AUTH_MODE === 'jwt' && !env.JWT_SECRET && !env.JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'AUTH_MODE=jwt needs JWT_SECRET or JWKS_URL' });
     }

@@ -6,6 +6,8 @@ export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
+  /** The operation needs a phase (flag) this deployment or caller is not in. */
+  FAILED_PRECONDITION = 'FAILED_PRECONDITION',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
@@ -49,6 +51,10 @@ export class AppError extends GraphQLError {
 
   static conflict(message: string, extensions: Record<string, unknown> = {}): AppError {
     return new AppError(ErrorCode.CONFLICT, message, extensions);
+  }
+
+  static failedPrecondition(message: string): AppError {
+    return new AppError(ErrorCode.FAILED_PRECONDITION, message);
   }
 
   static unauthenticated(reason: string): AppError {

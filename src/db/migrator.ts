@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { LEGACY_SCHEMA_MIGRATION, migrations } from './migrations/index.js';
+import { LEGACY_SCHEMA_MIGRATION, migrations, VERSION_TABLES_MIGRATION } from './migrations/index.js';
 
 export interface MigrationState {
   readonly name: string;
@@ -29,6 +29,7 @@ export async function migrateDown(orm: MikroORM): Promise<string | null> {
       `refusing to revert ${LEGACY_SCHEMA_MIGRATION}: it created the legacy tables, and reverting it would delete all programs and history`,
     );
   }
+  if (latest.name === VERSION_TABLES_MIGRATION) await refuseIfBlobsAreBehind(orm);
   const reverted = await orm.getMigrator().down();
   return reverted[0]?.name ?? null;
 }
@@ -36,4 +37,21 @@ export async function migrateDown(orm: MikroORM): Promise<string | null> {
 export async function migrationStatus(orm: MikroORM): Promise<MigrationState[]> {
   const executed = new Set((await orm.getMigrator().getExecutedMigrations()).map((m) => m.name));
   return migrations.map((m) => ({ name: m.name, applied: executed.has(m.name) }));
+}
+
+/**
+ * Dropping the version tables is safe only while every program's blob holds
+ * its current content; after Phase 5 edits, `npm run restore-legacy` first.
+ */
+async function refuseIfBlobsAreBehind(orm: MikroORM): Promise<void> {
+  const [row] = await orm.em.getConnection().execute<{ behind: number }[]>(
+    `/* countBlobsBehindVersions */ select count(*)::int as behind from programs
+     where legacy_json_version_id is not null and current_version_id is distinct from legacy_json_version_id`,
+  );
+  const behind = row?.behind ?? 0;
+  if (behind > 0) {
+    throw new MigrationRefused(
+      `refusing to revert ${VERSION_TABLES_MIGRATION}: ${behind} program(s) have versions newer than their legacy blob; run \`npm run restore-legacy\` first`,
+    );
+  }
 }

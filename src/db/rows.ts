@@ -13,6 +13,8 @@ export const programRow = z.object({
   program_json: z.unknown(),
   updated_at: timestamp,
   deleted_at: timestamp.nullable(),
+  current_version_id: z.string().nullable(),
+  legacy_json_version_id: z.string().nullable(),
 });
 export type ProgramRow = z.output<typeof programRow>;
 
@@ -24,6 +26,8 @@ export const sessionRow = z.object({
   workout_name_snapshot: z.string().nullable(),
   started_at: timestamp,
   completed_at: timestamp.nullable(),
+  program_version_id: z.string().nullable(),
+  workout_version_id: z.string().nullable(),
 });
 export type SessionRow = z.output<typeof sessionRow>;
 
@@ -40,6 +44,8 @@ export const setRow = z.object({
 });
 export type SetRow = z.output<typeof setRow>;
 
-export const PROGRAM_COLUMNS = 'p.id, p.user_id, p.name, p.is_active, p.program_json, p.updated_at, p.deleted_at';
-export const SESSION_COLUMNS = 's.id, s.user_id, s.program_id, s.workout_id, s.workout_name_snapshot, s.started_at, s.completed_at';
+export const PROGRAM_COLUMNS =
+  'p.id, p.user_id, p.name, p.is_active, p.program_json, p.updated_at, p.deleted_at, p.current_version_id, p.legacy_json_version_id';
+export const SESSION_COLUMNS =
+  's.id, s.user_id, s.program_id, s.workout_id, s.workout_name_snapshot, s.started_at, s.completed_at, s.program_version_id, s.workout_version_id';
 export const SET_COLUMNS = 'st.id, st.session_id, st.exercise_id, st.exercise_name, st.set_number, st.reps, st.weight_kg, st.rpe, st.completed_at';

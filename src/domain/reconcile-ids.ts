@@ -16,7 +16,7 @@ interface Placed<E> {
  * came with it.
  *
  * Workouts are paired by, in order: same id and same content; same content
- * (ids ignored); same id (an edited workout); same normalised name, when only
+ * (ids and exercise order ignored); same id (an edited workout); same normalised name, when only
  * one stored and one incoming workout left have it (edited, same name); the
  * same set of exercise names, likewise (a renamed workout). Exercises go
  * through the same passes, each tried first within the paired workout and then
@@ -74,7 +74,6 @@ function pairExercises(
   pairing.pass((s) => idAndContent(s.exercise.id, exerciseContent(s.exercise)), (i) => idAndContent(i.exercise.id, exerciseContent(i.exercise)), 'inOrder');
   pairing.pass((s) => within(s.workout, exerciseContent(s.exercise)), (i) => within(scopeOf(i), exerciseContent(i.exercise)), 'inOrder');
   pairing.pass((s) => exerciseContent(s.exercise), (i) => exerciseContent(i.exercise), 'inOrder');
-  pairing.pass((s) => s.exercise.id, (i) => givenId(i.exercise.id), 'inOrder');
   pairing.pass((s) => within(s.workout, normaliseName(s.exercise.name)), (i) => within(scopeOf(i), normaliseName(i.exercise.name)), 'unambiguous');
   pairing.pass((s) => normaliseName(s.exercise.name), (i) => normaliseName(i.exercise.name), 'unambiguous');
   return pairing;
@@ -99,8 +98,13 @@ function exerciseContent(exercise: ExerciseDraft): string {
   return JSON.stringify([exercise.name, exercise.notes ?? null, exercise.sets.map(copySet)]);
 }
 
+/**
+ * What a workout is, ids aside. Exercise order does not count: reordering
+ * exercises is the lightest of edits, and must not leave the workout to the
+ * weaker passes, where an id hint naming another workout could claim it.
+ */
 function workoutContent(workout: WorkoutDraft): string {
-  return JSON.stringify([workout.name, workout.exercises.map(exerciseContent)]);
+  return JSON.stringify([workout.name, workout.exercises.map(exerciseContent).sort()]);
 }
 
 /** The workout's exercises by normalised name, order and sets aside; null for a workout with none (too weak to pair on). */

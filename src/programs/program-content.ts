@@ -23,5 +23,6 @@ export function programModelOfRow(row: ProgramRow): ProgramModel {
     isActive: row.is_active,
     updatedAt: row.updated_at,
     content: contentOfRow(row),
+    currentVersionId: row.current_version_id,
   };
 }

@@ -1,30 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute } from '../db/sql.js';
+import { PROGRAM_COLUMNS, programRow, type ProgramRow } from '../db/rows.js';
+import { queryRows } from '../db/sql.js';
 import { inTransaction } from '../db/transaction.js';
-import type { ProgramRow } from '../db/rows.js';
 import { checkProgram } from '../domain/invariants.js';
 import { writeLegacyBlob } from '../domain/legacy-blob.js';
-import type { ProgramContent } from '../domain/program.js';
+import type { ProgramContent, ProgramDraft } from '../domain/program.js';
 import { reconcileIds } from '../domain/reconcile-ids.js';
 import { removeWorkout } from '../domain/schedule-repair.js';
 import { isUuid } from '../domain/uuid.js';
 import { AppError } from '../errors.js';
+import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import type { ChangeSource, ProgramInput } from '../graphql/generated/resolvers-types.js';
 import type { ProgramModel } from '../reads/models.js';
-import { contentOfRow, programModelOfRow } from './program-content.js';
+import { contentHash } from '../versions/content-hash.js';
+import { currentContent, ensureCurrentVersion, lockProgram, recordVersion, type LockedProgram } from '../versions/program-versioning.js';
+import { selectVersionIdByNumber } from '../versions/version-store.js';
+import { createVersionTreeLoader, requireTree } from '../versions/version-trees.js';
 import { draftOfInput } from './program-input.js';
-import { selectProgramsByIds } from './program-store.js';
 
 /**
  * Program writes for one caller. Every write checks the program's invariants
  * before anything is persisted and runs in one transaction with the program
- * row locked, so concurrent edits of one program apply one after the other.
+ * row locked. With versioned writes on, the same transaction writes the
+ * immutable version (dual write); with legacy writes off (Phase 5) the blob
+ * is left as it is.
  */
 export class ProgramWriter {
   constructor(
     private readonly em: EntityManager,
     private readonly userId: string,
+    private readonly flags: FlagSnapshot,
   ) {}
 
   async createProgram(input: ProgramInput): Promise<ProgramModel> {
@@ -34,79 +40,148 @@ export class ProgramWriter {
     const content = reconcileIds({ workouts: [], schedule: [] }, draft, randomUUID);
     const id = randomUUID();
     return inTransaction(this.em, async (tx) => {
-      await execute(
+      // A new row needs a blob (the column is NOT NULL); in Phase 5 this first blob is the only one written.
+      const [row] = await queryRows(
         tx,
         'insertProgram',
-        'insert into programs (id, user_id, name, is_active, program_json) values (?, ?, ?, false, ?::jsonb)',
+        `insert into programs as p (id, user_id, name, is_active, program_json) values (?, ?, ?, false, ?::jsonb) returning ${PROGRAM_COLUMNS}`,
         [id, this.userId, name, JSON.stringify(writeLegacyBlob(content))],
+        programRow,
       );
-      return this.reload(tx, id);
+      const locked: LockedProgram = { row: row!, currentNumber: 0, currentHash: null };
+      return this.commit(tx, locked, content, name, content, 'USER', { firstVersion: true });
     });
   }
 
-  async modifyProgram(id: string, input: ProgramInput, _source: ChangeSource): Promise<ProgramModel> {
+  async modifyProgram(id: string, input: ProgramInput, source: ChangeSource, expectedVersion: number | null): Promise<ProgramModel> {
     const { name, draft } = draftOfInput(input);
     assertValid(name, draft);
     return inTransaction(this.em, async (tx) => {
-      const row = await this.lock(tx, id);
-      const content = reconcileIds(contentOfRow(row), draft, randomUUID);
-      await this.writeContent(tx, row, name, content);
-      return this.reload(tx, id);
+      const locked = await this.lock(tx, id, expectedVersion !== null);
+      if (expectedVersion !== null && expectedVersion !== locked.currentNumber) {
+        throw AppError.conflict(`program ${id} is at version ${locked.currentNumber}, not ${expectedVersion}: reload it and apply the edit again`, {
+          expectedVersion,
+          currentVersion: locked.currentNumber,
+        });
+      }
+      const base = await currentContent(tx, locked.row);
+      return this.commit(tx, locked, base, name, reconcileIds(base, draft, randomUUID), source);
     });
   }
 
   async deleteWorkout(programId: string, workoutId: string): Promise<ProgramModel> {
     return inTransaction(this.em, async (tx) => {
-      const row = await this.lock(tx, programId);
-      const removed = removeWorkout(contentOfRow(row), workoutId);
+      const locked = await this.lock(tx, programId);
+      const base = await currentContent(tx, locked.row);
+      const removed = removeWorkout(base, workoutId);
       if (!removed.ok) throw AppError.notFound('Workout', workoutId);
-      assertValid(row.name, removed.content);
-      await this.writeContent(tx, row, row.name, removed.content);
-      return this.reload(tx, programId);
+      assertValid(locked.row.name, removed.content);
+      return this.commit(tx, locked, base, locked.row.name, removed.content, 'USER');
     });
   }
 
   async activateProgram(id: string): Promise<ProgramModel> {
     return inTransaction(this.em, async (tx) => {
-      // Lock all of the caller's programs: two activations at once then run one
-      // after the other, and the second sees the first's result.
-      await execute(tx, 'lockProgramsOfUser', 'select id from programs where user_id = ? for update', [this.userId]);
-      await this.lock(tx, id);
-      // Deactivate first: the unique index is checked row by row, so one statement
-      // swapping both rows could momentarily see two active programs.
-      await execute(tx, 'deactivatePrograms', 'update programs set is_active = false, updated_at = now() where user_id = ? and is_active and id <> ?', [
-        this.userId,
-        id,
-      ]);
-      await execute(tx, 'activateProgram', 'update programs set is_active = true, updated_at = now() where id = ? and not is_active', [id]);
-      return this.reload(tx, id);
+      // Lock all of the caller's programs: two activations at once run one after the other.
+      await queryRows(tx, 'lockProgramsOfUser', 'select id from programs where user_id = ? for update', [this.userId], programRow.pick({ id: true }));
+      const locked = await this.lock(tx, id);
+      // Deactivate first: the unique index is checked row by row.
+      await queryRows(tx, 'deactivatePrograms', 'update programs set is_active = false, updated_at = now() where user_id = ? and is_active and id <> ? returning id', [this.userId, id], programRow.pick({ id: true }));
+      const [row] = await queryRows(
+        tx,
+        'activateProgram',
+        `update programs p set is_active = true, updated_at = case when p.is_active then p.updated_at else now() end where p.id = ? returning ${PROGRAM_COLUMNS}`,
+        [id],
+        programRow,
+      );
+      const activated: LockedProgram = { ...locked, row: row! };
+      const base = await currentContent(tx, activated.row);
+      // Activation changes no content: it only makes sure the program has its version.
+      return this.commit(tx, activated, base, activated.row.name, base, 'USER');
     });
   }
 
-  private async writeContent(tx: EntityManager, row: ProgramRow, name: string, content: ProgramContent): Promise<void> {
-    await execute(tx, 'updateProgramContent', 'update programs set name = ?, program_json = ?::jsonb, updated_at = now() where id = ?', [
-      name,
-      JSON.stringify(writeLegacyBlob(content)),
-      row.id,
-    ]);
+  async revertProgram(id: string, toVersion: number): Promise<ProgramModel> {
+    if (!this.flags.versioningWrites) {
+      throw AppError.failedPrecondition('revertProgram needs program versions: PROGRAM_VERSIONING_WRITES is off for this user');
+    }
+    return inTransaction(this.em, async (tx) => {
+      const locked = await this.lock(tx, id);
+      const targetId = Number.isInteger(toVersion) && toVersion >= 1 ? await selectVersionIdByNumber(tx, id, toVersion) : null;
+      if (!targetId) throw AppError.notFound('ProgramVersion', `${id}@${toVersion}`);
+      const target = await requireTree(createVersionTreeLoader(tx, this.userId), targetId);
+      const base = await currentContent(tx, locked.row);
+      return this.commit(tx, locked, base, target.name, target.content, 'REVERT');
+    });
   }
 
-  /** The caller's live program, locked for the rest of the transaction; NOT_FOUND otherwise. */
-  private async lock(tx: EntityManager, id: string): Promise<ProgramRow> {
-    if (!isUuid(id)) throw AppError.notFound('Program', id);
-    const [row] = await selectProgramsByIds(tx, this.userId, [id], { includeDeleted: false, forUpdate: true });
-    if (!row) throw AppError.notFound('Program', id);
-    return row;
+  /**
+   * Persists `content` as the program's new state: the version first (when
+   * versioned writes are on), then the program row — blob, version pointers,
+   * name — in one statement. Writes nothing when nothing changes.
+   */
+  private async commit(
+    tx: EntityManager,
+    locked: LockedProgram,
+    base: ProgramContent,
+    name: string,
+    content: ProgramContent,
+    source: ChangeSource,
+    options: { firstVersion?: boolean } = {},
+  ): Promise<ProgramModel> {
+    const { row } = locked;
+    if (options.firstVersion && !this.flags.versioningWrites) return modelOf(row, content);
+    const changed = options.firstVersion || contentHash(name, content) !== contentHash(row.name, base);
+    let versionId = row.current_version_id;
+    let marker = row.legacy_json_version_id;
+    let writeBlob = false;
+    if (this.flags.versioningWrites) {
+      const parent = options.firstVersion ? null : await ensureCurrentVersion(tx, locked, base);
+      versionId = (await recordVersion(tx, parent, { id: row.id, userId: this.userId }, name, content, source)).id;
+      if (this.flags.legacyJsonWrites) {
+        writeBlob = versionId !== parent?.id || marker !== versionId;
+        marker = versionId;
+      }
+    } else if (this.flags.legacyJsonWrites && changed) {
+      writeBlob = true;
+      marker = null; // the blob is now newer than any version
+    }
+    const stale = versionId !== row.current_version_id || marker !== row.legacy_json_version_id;
+    if (!changed && !writeBlob && !stale && !options.firstVersion) return modelOf(row, content);
+    const [updated] = await queryRows(
+      tx,
+      'updateProgram',
+      `update programs p set name = ?, program_json = coalesce(?::jsonb, p.program_json), current_version_id = ?, legacy_json_version_id = ?,
+         updated_at = case when ? then now() else p.updated_at end
+       where p.id = ? returning ${PROGRAM_COLUMNS}`,
+      [name, writeBlob ? JSON.stringify(writeLegacyBlob(content)) : null, versionId, marker, changed && !options.firstVersion, row.id],
+      programRow,
+    );
+    return modelOf(updated!, content);
   }
 
-  private async reload(tx: EntityManager, id: string): Promise<ProgramModel> {
-    const [row] = await selectProgramsByIds(tx, this.userId, [id], { includeDeleted: false });
-    if (!row) throw new Error(`program ${id} vanished inside its own write transaction`);
-    return programModelOfRow(row);
+  /** The caller's live program, locked; NOT_FOUND otherwise (unknown and other users' ids alike). */
+  private async lock(tx: EntityManager, id: string, withVersion = false): Promise<LockedProgram> {
+    const locked = isUuid(id) ? await lockProgram(tx, this.userId, id, { withVersion: withVersion || this.flags.versioningWrites }) : null;
+    if (!locked) throw AppError.notFound('Program', id);
+    return locked;
   }
 }
 
-function assertValid(name: string, content: Parameters<typeof checkProgram>[0]['content']): void {
+/** The model of a written program; its content is what was written, whatever the blob holds. */
+function modelOf(row: ProgramRow, content: ProgramContent): ProgramModel {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    isActive: row.is_active,
+    updatedAt: row.updated_at,
+    content,
+    currentVersionId: row.current_version_id,
+  };
+}
+
+function assertValid(name: string, content: ProgramDraft | ProgramContent): void {
   const violations = checkProgram({ name, content });
   if (violations.length > 0) throw AppError.invalid('program', violations);
 }

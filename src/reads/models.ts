@@ -13,6 +13,7 @@ export interface ProgramModel {
   readonly isActive: boolean;
   readonly updatedAt: Date;
   readonly content: ProgramContent;
+  readonly currentVersionId: string | null;
 }
 
 export interface WorkoutModel {
@@ -37,6 +38,8 @@ export interface SessionModel {
   readonly workoutNameSnapshot: string | null;
   readonly startedAt: Date;
   readonly completedAt: Date | null;
+  readonly programVersionId: string | null;
+  readonly workoutVersionId: string | null;
 }
 
 export interface PerformedSetModel {
@@ -62,6 +65,8 @@ export interface ProgramVersionModel {
   readonly id: string;
   readonly programId: string;
   readonly number: number;
+  readonly parentId: string | null;
+  readonly name: string;
   readonly source: 'USER' | 'AI' | 'BACKFILL' | 'REVERT';
   readonly createdAt: Date;
   readonly content: ProgramContent;

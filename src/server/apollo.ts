@@ -73,7 +73,6 @@ function logRequests(): ApolloServerPlugin<GraphQLContext> {
           contextValue.log.info(
             {
               operation: operationName ?? null,
-              userId: contextValue.caller?.userId ?? null,
               ms: Number(process.hrtime.bigint() - started) / 1e6,
               errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') ?? [],
             },

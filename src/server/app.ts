@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { createAuthenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
+import { createFlagEvaluator } from '../flags/flag-snapshot.js';
 import { createApollo } from './apollo.js';
 import { createHttpServer } from './http-server.js';
 
@@ -24,6 +25,7 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger): Prom
     apollo,
     orm,
     authenticate: createAuthenticator(config),
+    evaluateFlags: createFlagEvaluator(config),
     log,
     maxBodyBytes: MAX_BODY_BYTES,
     exposeStatementCount: !production,

@@ -5,12 +5,15 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import { countStatements } from '../db/statement-counter.js';
+import type { FlagEvaluator } from '../flags/flag-snapshot.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 
 export interface HttpServerOptions {
   readonly apollo: ApolloServer<GraphQLContext>;
   readonly orm: MikroORM;
   readonly authenticate: Authenticator;
+  /** Evaluates the flags of one request for its caller. */
+  readonly evaluateFlags: FlagEvaluator;
   readonly log: Logger;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
@@ -69,7 +72,8 @@ async function graphql(options: HttpServerOptions, req: IncomingMessage, res: Se
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
       context: async () => {
         const userId = await options.authenticate(headers);
-        return createContext({ em: options.orm.em.fork(), userId, requestId, log });
+        const flags = await options.evaluateFlags(userId);
+        return createContext({ em: options.orm.em.fork(), userId, flags, requestId, log });
       },
     }),
   );

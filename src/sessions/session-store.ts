@@ -57,6 +57,8 @@ export function toSessionModel(row: SessionRow): SessionModel {
     workoutNameSnapshot: row.workout_name_snapshot,
     startedAt: row.started_at,
     completedAt: row.completed_at,
+    programVersionId: row.program_version_id,
+    workoutVersionId: row.workout_version_id,
   };
 }
 

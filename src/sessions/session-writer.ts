@@ -5,10 +5,13 @@ import { execute, queryRows } from '../db/sql.js';
 import { inTransaction } from '../db/transaction.js';
 import { SESSION_COLUMNS, sessionRow, type SessionRow } from '../db/rows.js';
 import type { Exercise, Violation } from '../domain/program.js';
+import { isUuid } from '../domain/uuid.js';
 import { AppError } from '../errors.js';
+import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import type { LoggedSetInput } from '../graphql/generated/resolvers-types.js';
-import { contentOfRow } from '../programs/program-content.js';
 import { selectProgramsByIds } from '../programs/program-store.js';
+import { currentContent, ensureCurrentVersion, lockProgram } from '../versions/program-versioning.js';
+import { createVersionTreeLoader } from '../versions/version-trees.js';
 import type { SessionModel } from '../reads/models.js';
 import { toSessionModel } from './session-store.js';
 
@@ -37,25 +40,42 @@ export class SessionWriter {
   constructor(
     private readonly em: EntityManager,
     private readonly userId: string,
+    private readonly flags: FlagSnapshot,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /**
+   * Starts a session on a workout of the program as it is now, keeping the
+   * workout's name; with versioned writes on, also the program version and the
+   * workout's row in it (creating version 1 first if the program has none).
+   */
   async startSession(programId: string, workoutId: string, startedAt: Date | null): Promise<SessionModel> {
     const start = startedAt ?? this.now();
     this.assertPlausible('startedAt', start);
-    const [program] = await selectProgramsByIds(this.em, this.userId, [programId], { includeDeleted: false });
-    if (!program) throw AppError.notFound('Program', programId);
-    const workout = contentOfRow(program).workouts.find((w) => w.id === workoutId);
-    if (!workout) throw AppError.notFound('Workout', workoutId);
-    const [row] = await queryRows(
-      this.em,
-      'insertSession',
-      `insert into workout_sessions as s (id, user_id, program_id, workout_id, workout_name_snapshot, started_at)
-       values (?, ?, ?, ?, ?, ?) returning ${SESSION_COLUMNS}`,
-      [randomUUID(), this.userId, programId, workoutId, workout.name, start],
-      sessionRow,
-    );
-    return toSessionModel(row!);
+    return inTransaction(this.em, async (tx) => {
+      // Locked like an edit, so the session references the version its workout came from.
+      const locked = isUuid(programId) ? await lockProgram(tx, this.userId, programId, { withVersion: this.flags.versioningWrites }) : null;
+      if (!locked) throw AppError.notFound('Program', programId);
+      const content = await currentContent(tx, locked.row);
+      const workout = content.workouts.find((w) => w.id === workoutId);
+      if (!workout) throw AppError.notFound('Workout', workoutId);
+      let versionId: string | null = null;
+      let workoutVersionId: string | null = null;
+      if (this.flags.versioningWrites) {
+        versionId = (await ensureCurrentVersion(tx, locked, content)).id;
+        const tree = await createVersionTreeLoader(tx, this.userId).load(versionId);
+        workoutVersionId = tree?.workoutRowIds.get(workoutId) ?? null;
+      }
+      const [row] = await queryRows(
+        tx,
+        'insertSession',
+        `insert into workout_sessions as s (id, user_id, program_id, workout_id, workout_name_snapshot, started_at, program_version_id, workout_version_id)
+         values (?, ?, ?, ?, ?, ?, ?, ?) returning ${SESSION_COLUMNS}`,
+        [randomUUID(), this.userId, programId, workoutId, workout.name, start, versionId, workoutVersionId],
+        sessionRow,
+      );
+      return toSessionModel(row!);
+    });
   }
 
   async logSet(sessionId: string, input: LoggedSetInput): Promise<SessionModel> {
@@ -74,14 +94,28 @@ export class SessionWriter {
     const set = parsed.data;
     return inTransaction(this.em, async (tx) => {
       const session = await this.lockOpenSession(tx, sessionId);
-      const exercise = await this.exerciseOf(tx, session, input.exerciseId);
+      const { exercise, exerciseVersionId } = await this.exerciseOf(tx, session, input.exerciseId);
       const inserted = await execute(
         tx,
         'insertSessionSet',
-        `insert into workout_session_sets (id, session_id, user_id, exercise_id, exercise_name, set_number, reps, weight_kg, rpe, completed_at)
-         select ?, ?, ?, ?, ?, ?, ?, ?, ?, now()
+        `insert into workout_session_sets (id, session_id, user_id, exercise_id, exercise_name, set_number, reps, weight_kg, rpe, completed_at, exercise_version_id)
+         select ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?
          where not exists (select 1 from workout_session_sets where session_id = ? and exercise_id = ? and set_number = ?)`,
-        [randomUUID(), session.id, this.userId, exercise.id, exercise.name, set.setNumber, set.reps, set.weightKg, set.rpe, session.id, exercise.id, set.setNumber],
+        [
+          randomUUID(),
+          session.id,
+          this.userId,
+          exercise.id,
+          exercise.name,
+          set.setNumber,
+          set.reps,
+          set.weightKg,
+          set.rpe,
+          exerciseVersionId,
+          session.id,
+          exercise.id,
+          set.setNumber,
+        ],
       );
       if (inserted === 0) {
         throw AppError.conflict(`set ${set.setNumber} of exercise ${JSON.stringify(exercise.id)} is already logged in this session`);
@@ -122,12 +156,17 @@ export class SessionWriter {
     return row;
   }
 
-  /** The exercise as the session's program holds it: from the session's workout, else anywhere in the program. */
-  private async exerciseOf(tx: EntityManager, session: SessionRow, exerciseId: string): Promise<Exercise> {
+  /**
+   * The exercise as the session's program holds it now — in the session's
+   * workout, else anywhere in the program (it may have moved) — and, with
+   * versioned writes on, its row in the session's version (else in the
+   * program's current version: added to the program mid-session).
+   */
+  private async exerciseOf(tx: EntityManager, session: SessionRow, exerciseId: string): Promise<{ exercise: Exercise; exerciseVersionId: string | null }> {
     const [program] = session.program_id
       ? await selectProgramsByIds(tx, this.userId, [session.program_id], { includeDeleted: true })
       : [];
-    const content = program ? contentOfRow(program) : { workouts: [] };
+    const content = program ? await currentContent(tx, program) : { workouts: [] };
     const workout = content.workouts.find((w) => w.id === session.workout_id);
     const exercise =
       workout?.exercises.find((e) => e.id === exerciseId) ??
@@ -137,7 +176,14 @@ export class SessionWriter {
         { path: 'input.exerciseId', code: 'UNKNOWN_EXERCISE', message: `exercise ${JSON.stringify(exerciseId)} is not in this session's program` },
       ]);
     }
-    return exercise;
+    if (!this.flags.versioningWrites) return { exercise, exerciseVersionId: null };
+    const trees = createVersionTreeLoader(tx, this.userId);
+    const candidates = [session.program_version_id, program?.current_version_id].filter((id): id is string => id !== null && id !== undefined);
+    for (const versionId of candidates) {
+      const rowId = (await trees.load(versionId))?.exerciseRowIds.get(exerciseId);
+      if (rowId) return { exercise, exerciseVersionId: rowId };
+    }
+    return { exercise, exerciseVersionId: null };
   }
 
   private assertPlausible(field: string, at: Date): void {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Exercise, ProgramContent, ProgramDraft, ScheduleEntry, Workout } from '../../src/domain/program.js';
+import type { Exercise, ExerciseDraft, ProgramContent, ProgramDraft, ScheduleEntry, Workout, WorkoutDraft } from '../../src/domain/program.js';
 import { idArb, permutationArb } from './arbitraries.js';
 
 /*
@@ -61,10 +61,15 @@ export function remap(schedule: readonly ScheduleEntry[], order: readonly number
 
 /** Ids removed everywhere: what an AI edit that drops ids sends. */
 export function stripIds(content: ProgramContent): ProgramDraft {
-  return {
-    workouts: content.workouts.map((w) => ({ name: w.name, exercises: w.exercises.map((e) => ({ name: e.name, notes: e.notes, sets: e.sets })) })),
-    schedule: content.schedule,
-  };
+  return { workouts: content.workouts.map(stripWorkout), schedule: content.schedule };
+}
+
+export function stripWorkout(workout: Workout): WorkoutDraft {
+  return { name: workout.name, exercises: workout.exercises.map(stripExercise) };
+}
+
+export function stripExercise(exercise: Exercise): ExerciseDraft {
+  return { name: exercise.name, notes: exercise.notes, sets: exercise.sets };
 }
 
 /** The content of a workout or exercise, ids aside, for comparisons. */

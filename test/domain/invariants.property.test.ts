@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import './fast-check-setup.js';
 import { checkProgram, PROGRAM_LIMITS as L } from '../../src/domain/invariants.js';
 import { programContentArb, nameArb } from './arbitraries.js';
 import { FAULTS, type MutableContent } from './program-faults.js';

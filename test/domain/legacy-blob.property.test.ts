@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import './fast-check-setup.js';
 import { checkProgram } from '../../src/domain/invariants.js';
 import { readLegacyBlob, writeLegacyBlob, type BlobIssue, type LegacyBlobResult } from '../../src/domain/legacy-blob.js';
 import type { ProgramContent, ScheduleEntry } from '../../src/domain/program.js';

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import './fast-check-setup.js';
 import { BlobIssueLog } from '../../src/domain/legacy-blob-issue.js';
 import { DEFAULT_REST_SECONDS, readLegacySet, type RawSetFields } from '../../src/domain/legacy-set.js';
 import { PROGRAM_LIMITS } from '../../src/domain/program-limits.js';

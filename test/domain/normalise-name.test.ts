@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import './fast-check-setup.js';
 import { normaliseName } from '../../src/domain/normalise-name.js';
 
 describe('normaliseName', () => {
@@ -14,6 +15,8 @@ describe('normaliseName', () => {
     ['ÉLAN', 'élan'],
     ['E\u0301lan', 'élan'], // decomposed accent
     ['Istanbul', 'istanbul'], // not the Turkish dotless ı, whatever the locale
+    ['\u01f0', '\u01f0'], // ǰ: case mapping decomposes it, the second NFKC composes it again
+    ['J\u030c', '\u01f0'],
     ['', ''],
     ['   ', ''],
   ])('%j → %j', (input, expected) => {

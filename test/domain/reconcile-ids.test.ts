@@ -1,6 +1,6 @@
 import { reconcileIds } from '../../src/domain/reconcile-ids.js';
 import type { Exercise, ProgramContent, ProgramDraft, SetPrescription } from '../../src/domain/program.js';
-import { freshIds } from './draft-transforms.js';
+import { freshIds, stripExercise, stripWorkout } from './draft-transforms.js';
 
 const sets = (reps: number): SetPrescription[] => [{ reps, repsMax: null, weightKg: 50, restSeconds: 90 }];
 const ex = (id: string, name: string, reps = 5): Exercise => ({ id, name, notes: null, sets: sets(reps) });
@@ -18,7 +18,6 @@ const stored: ProgramContent = {
 };
 
 const idsOf = (content: ProgramContent) => content.workouts.map((w) => [w.id, ...w.exercises.map((e) => e.id)]);
-const strip = <T extends { id?: string | null }>(item: T) => ({ ...item, id: undefined });
 
 describe('reconcileIds', () => {
   it('returns stored content unchanged when nothing changed, without asking for ids', () => {
@@ -30,7 +29,7 @@ describe('reconcileIds', () => {
   it('gives reordered workouts and exercises without ids their stored ids', () => {
     const [upper, lower, arms] = stored.workouts;
     const draft: ProgramDraft = {
-      workouts: [arms!, lower!, upper!].map((w) => ({ ...strip(w), exercises: [...w.exercises].reverse().map(strip) })),
+      workouts: [arms!, lower!, upper!].map((w) => ({ ...stripWorkout(w), exercises: [...w.exercises].reverse().map(stripExercise) })),
       schedule: [{ dayOfWeek: 0, workoutIndex: 2 }],
     };
     const result = reconcileIds(stored, draft, freshIds());
@@ -68,7 +67,7 @@ describe('reconcileIds', () => {
 
   it('keeps the id of a renamed workout whose exercises are the same', () => {
     const [upper] = stored.workouts;
-    const draft: ProgramDraft = { workouts: [{ name: 'Push', exercises: upper!.exercises.map(strip) }], schedule: [] };
+    const draft: ProgramDraft = { workouts: [{ name: 'Push', exercises: upper!.exercises.map(stripExercise) }], schedule: [] };
     expect(reconcileIds(stored, draft, freshIds()).workouts[0]?.id).toBe('W-upper');
   });
 
@@ -76,14 +75,84 @@ describe('reconcileIds', () => {
     const [upper, lower] = stored.workouts;
     const draft: ProgramDraft = {
       workouts: [
-        { ...upper!, exercises: [upper!.exercises[0]!].map(strip) },
-        { ...lower!, exercises: [...lower!.exercises, { ...upper!.exercises[1]!, sets: sets(10) }].map(strip) },
+        { ...upper!, exercises: [upper!.exercises[0]!].map(stripExercise) },
+        { ...lower!, exercises: [...lower!.exercises, { ...upper!.exercises[1]!, sets: sets(10) }].map(stripExercise) },
       ],
       schedule: [],
     };
     expect(idsOf(reconcileIds(stored, draft, freshIds()))).toEqual([
       ['W-upper', 'E-bench'],
       ['W-lower', 'E-squat', 'E-rdl', 'E-row'],
+    ]);
+  });
+
+  it('tells exercises moved together apart by their content when their names are alike', () => {
+    const planks: ProgramContent = {
+      workouts: [
+        { id: 'W1', name: 'Core', exercises: [ex('p-short', 'Plank', 3), ex('p-long', 'Plank', 6)] },
+        { id: 'W2', name: 'Pull', exercises: [ex('row', 'Row')] },
+      ],
+      schedule: [],
+    };
+    const draft: ProgramDraft = {
+      workouts: [
+        { name: 'Core', exercises: [] },
+        { name: 'Pull', exercises: [ex('', 'Row'), ex('', 'Plank', 6), ex('', 'Plank', 3)] },
+      ],
+      schedule: [],
+    };
+    expect(idsOf(reconcileIds(planks, draft, freshIds()))).toEqual([['W1'], ['W2', 'row', 'p-long', 'p-short']]);
+  });
+
+  it('keeps the ids the client sent for identical workouts it reordered', () => {
+    const twins: ProgramContent = {
+      workouts: [
+        { id: 'A', name: 'Same', exercises: [ex('a1', 'Squat')] },
+        { id: 'B', name: 'Same', exercises: [ex('b1', 'Squat')] },
+      ],
+      schedule: [],
+    };
+    const [a, b] = twins.workouts;
+    expect(idsOf(reconcileIds(twins, { workouts: [b!, a!], schedule: [] }, freshIds()))).toEqual([
+      ['B', 'b1'],
+      ['A', 'a1'],
+    ]);
+  });
+
+  it('keeps identical exercises in their own workouts when workouts are reordered without ids', () => {
+    const content: ProgramContent = {
+      workouts: [
+        { id: 'W1', name: 'Push', exercises: [ex('plank-1', 'Plank')] },
+        { id: 'W2', name: 'Pull', exercises: [ex('plank-2', 'Plank')] },
+      ],
+      schedule: [],
+    };
+    const [push, pull] = content.workouts;
+    const draft: ProgramDraft = { workouts: [pull!, push!].map(stripWorkout), schedule: [] };
+    expect(idsOf(reconcileIds(content, draft, freshIds()))).toEqual([
+      ['W2', 'plank-2'],
+      ['W1', 'plank-1'],
+    ]);
+  });
+
+  it('keeps the ids of edited exercises whose name recurs in another workout', () => {
+    const content: ProgramContent = {
+      workouts: [
+        { id: 'W1', name: 'Heavy', exercises: [ex('squat-heavy', 'Squat', 3)] },
+        { id: 'W2', name: 'Light', exercises: [ex('squat-light', 'Squat', 10)] },
+      ],
+      schedule: [],
+    };
+    const draft: ProgramDraft = {
+      workouts: [
+        { name: 'Heavy', exercises: [{ name: 'Squat', sets: sets(2) }] },
+        { name: 'Light', exercises: [{ name: 'Squat', sets: sets(12) }] },
+      ],
+      schedule: [],
+    };
+    expect(idsOf(reconcileIds(content, draft, freshIds()))).toEqual([
+      ['W1', 'squat-heavy'],
+      ['W2', 'squat-light'],
     ]);
   });
 
@@ -107,7 +176,7 @@ describe('reconcileIds', () => {
       ],
       schedule: [],
     };
-    const draft: ProgramDraft = { workouts: twins.workouts.map(strip), schedule: [] };
+    const draft: ProgramDraft = { workouts: twins.workouts.map(stripWorkout), schedule: [] };
     expect(reconcileIds(twins, draft, freshIds()).workouts.map((w) => w.id)).toEqual(['A', 'B']);
   });
 

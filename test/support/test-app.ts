@@ -19,9 +19,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A real HTTP server over a fresh database of its own, for end-to-end tests. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+/**
+ * A real HTTP server over a fresh database of its own (or over `shared`, which
+ * the caller then closes), for end-to-end tests.
+ */
+export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
+  const db = shared ?? (await createTestDatabase());
   const config: Config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...env });
   const app = await startApp(config, db.orm, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   return {
@@ -36,7 +39,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await app.close();
-      await db.close();
+      if (!shared) await db.close();
     },
   };
 }

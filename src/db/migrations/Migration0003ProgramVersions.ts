@@ -62,7 +62,12 @@ export class Migration0003ProgramVersions extends Migration {
         constraint program_version_schedule_workout_fk foreign key (program_version_id, program_version_workout_id)
           references program_version_workouts (program_version_id, id)
       )`);
-    this.addSql('alter table programs add column current_version_id uuid references program_versions(id)');
+    // legacy_json_version_id: the version program_json was last written from. Equal to
+    // current_version_id when both agree; NULL when the blob was written without
+    // versioning (blob newer); an older version in Phase 5 (version newer).
+    this.addSql(`alter table programs
+      add column current_version_id uuid references program_versions(id),
+      add column legacy_json_version_id uuid references program_versions(id)`);
     this.addSql(`alter table workout_sessions
       add column program_version_id uuid references program_versions(id),
       add column workout_version_id uuid,
@@ -80,7 +85,7 @@ export class Migration0003ProgramVersions extends Migration {
     this.addSql('alter table workout_session_sets drop column exercise_version_id');
     this.addSql(`alter table workout_sessions drop constraint workout_sessions_workout_version_needs_program,
       drop constraint workout_sessions_workout_version_fk, drop column workout_version_id, drop column program_version_id`);
-    this.addSql('alter table programs drop column current_version_id');
+    this.addSql('alter table programs drop column legacy_json_version_id, drop column current_version_id');
     this.addSql('drop table program_version_schedule');
     this.addSql('drop table program_version_exercises');
     this.addSql('drop table program_version_workouts');

@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { ProgramModel, WorkoutModel, ScheduleEntryModel, SessionModel, PerformedSetModel, ExercisePerformanceModel, CalendarDayModel, SessionPage, ProgramVersionModel } from '../../reads/models.js';
 import type { Exercise as ExerciseModel, SetPrescription as SetPrescriptionModel } from '../../domain/program.js';
 import type { UserRef } from '../models.js';
+import type { VersionChanges as VersionChangesModel } from '../../domain/diff-versions.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -72,6 +73,21 @@ export type ExerciseInput = {
   sets: Array<SetPrescriptionInput>;
 };
 
+/** An exercise's change of workout or position. */
+export type ExerciseMove = {
+  __typename?: 'ExerciseMove';
+  /** Stable exercise id. */
+  exerciseId: Scalars['ID']['output'];
+  /** Position before. */
+  from: Scalars['Int']['output'];
+  /** The workout it was in. */
+  fromWorkoutId: Scalars['ID']['output'];
+  /** Position now. */
+  to: Scalars['Int']['output'];
+  /** The workout it is in now. */
+  toWorkoutId: Scalars['ID']['output'];
+};
+
 /** The last time the caller performed an exercise. */
 export type ExercisePerformance = {
   __typename?: 'ExercisePerformance';
@@ -83,6 +99,30 @@ export type ExercisePerformance = {
   session: Session;
   /** The sets of this exercise in that session. */
   sets: Array<PerformedSet>;
+};
+
+/** An exercise and where it stands. */
+export type ExercisePlacement = {
+  __typename?: 'ExercisePlacement';
+  /** Stable exercise id. */
+  exerciseId: Scalars['ID']['output'];
+  /** Its name. */
+  name: Scalars['String']['output'];
+  /** Its position in that workout. */
+  position: Scalars['Int']['output'];
+  /** The workout it is in. */
+  workoutId: Scalars['ID']['output'];
+};
+
+/** An exercise's name change. */
+export type ExerciseRenaming = {
+  __typename?: 'ExerciseRenaming';
+  /** Stable exercise id. */
+  exerciseId: Scalars['ID']['output'];
+  /** The name before. */
+  from: Scalars['String']['output'];
+  /** The name after. */
+  to: Scalars['String']['output'];
 };
 
 /** One set as performed. */
@@ -114,6 +154,8 @@ export type Mutation = {
   logSet: Session;
   /** Replaces a program's content. Unchanged workouts and exercises keep their ids even when the input's ids are missing, regenerated or reordered. */
   modifyProgram: Program;
+  /** Makes the program's content equal to an earlier version's again, as a new `REVERT` version (history is never rewritten). Needs versioned writes. */
+  revertProgram: Program;
   /** Starts logging a workout. The session keeps the workout's name as it is now. */
   startSession: Session;
 };
@@ -162,10 +204,28 @@ export type MutationModifyProgramArgs = {
 
 
 /** Write operations. Invalid input is refused with every violation listed, and nothing is written. */
+export type MutationRevertProgramArgs = {
+  id: Scalars['ID']['input'];
+  toVersion: Scalars['Int']['input'];
+};
+
+
+/** Write operations. Invalid input is refused with every violation listed, and nothing is written. */
 export type MutationStartSessionArgs = {
   programId: Scalars['ID']['input'];
   startedAt?: InputMaybe<Scalars['DateTime']['input']>;
   workoutId: Scalars['ID']['input'];
+};
+
+/** An exercise's notes change. */
+export type NotesChange = {
+  __typename?: 'NotesChange';
+  /** Stable exercise id. */
+  exerciseId: Scalars['ID']['output'];
+  /** Notes before. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** Notes now. */
+  to?: Maybe<Scalars['String']['output']>;
 };
 
 /** Pagination state. */
@@ -230,12 +290,18 @@ export type ProgramInput = {
 /** An immutable snapshot of a program's content. */
 export type ProgramVersion = {
   __typename?: 'ProgramVersion';
+  /** What changed against the parent; against an empty program for version 1. */
+  changes: VersionChanges;
   /** When this version was created. */
   createdAt: Scalars['DateTime']['output'];
   /** The version id (a UUID). */
   id: Scalars['ID']['output'];
+  /** The program's name in this version. */
+  name: Scalars['String']['output'];
   /** 1, 2, … per program. */
   number: Scalars['Int']['output'];
+  /** The version this one was made from; null for version 1. */
+  parent?: Maybe<ProgramVersion>;
   /** The program this is a version of. */
   program: Program;
   /** The schedule as it was in this version. */
@@ -297,6 +363,24 @@ export type QuerySessionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A name change. */
+export type Renaming = {
+  __typename?: 'Renaming';
+  /** The name before. */
+  from: Scalars['String']['output'];
+  /** The name after. */
+  to: Scalars['String']['output'];
+};
+
+/** The schedule before and after. */
+export type ScheduleChange = {
+  __typename?: 'ScheduleChange';
+  /** Entries now, by day. */
+  after: Array<ScheduledWorkout>;
+  /** Entries before, by day. */
+  before: Array<ScheduledWorkout>;
+};
+
 /** A workout scheduled on a day of the week. */
 export type ScheduleEntry = {
   __typename?: 'ScheduleEntry';
@@ -312,6 +396,15 @@ export type ScheduleEntryInput = {
   dayOfWeek: Scalars['Int']['input'];
   /** Index into the program input's `workouts`. */
   workoutIndex: Scalars['Int']['input'];
+};
+
+/** A schedule entry naming its workout by stable id. */
+export type ScheduledWorkout = {
+  __typename?: 'ScheduledWorkout';
+  /** 0 = Monday … 6 = Sunday. */
+  dayOfWeek: Scalars['Int']['output'];
+  /** Stable workout id. */
+  workoutId: Scalars['ID']['output'];
 };
 
 /** A logged workout session. */
@@ -376,6 +469,17 @@ export type SetPrescriptionInput = {
   weightKg?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** An exercise's prescription change. */
+export type SetsChange = {
+  __typename?: 'SetsChange';
+  /** Sets now. */
+  after: Array<SetPrescription>;
+  /** Sets before. */
+  before: Array<SetPrescription>;
+  /** Stable exercise id. */
+  exerciseId: Scalars['ID']['output'];
+};
+
 /** A user of the app. Owned by the `users` subgraph; this subgraph contributes the user's programs. */
 export type User = {
   __typename?: 'User';
@@ -385,6 +489,37 @@ export type User = {
   id: Scalars['ID']['output'];
   /** The user's programs that are not deleted. Readable by that user only. */
   programs: Array<Program>;
+};
+
+/** What changed between a version and its parent. Items are matched by stable id; positions are 0-based. */
+export type VersionChanges = {
+  __typename?: 'VersionChanges';
+  /** Exercises new in this version. */
+  exercisesAdded: Array<ExercisePlacement>;
+  /** Exercises moved to another workout or reordered within one. */
+  exercisesMoved: Array<ExerciseMove>;
+  /** Exercises no longer in this version. */
+  exercisesRemoved: Array<ExercisePlacement>;
+  /** Exercises whose name changed. */
+  exercisesRenamed: Array<ExerciseRenaming>;
+  /** Exercises whose notes changed. */
+  notesChanged: Array<NotesChange>;
+  /** The program's new name, when it changed. */
+  renamed?: Maybe<Renaming>;
+  /** The schedule before and after, when the (day, workout) pairs changed. */
+  scheduleChanged?: Maybe<ScheduleChange>;
+  /** Exercises whose prescribed sets changed. */
+  setsChanged: Array<SetsChange>;
+  /** True when nothing below changed. */
+  unchanged: Scalars['Boolean']['output'];
+  /** Workouts new in this version. */
+  workoutsAdded: Array<WorkoutPlacement>;
+  /** Workouts reordered (only the fewest moves that explain the new order). */
+  workoutsMoved: Array<WorkoutMove>;
+  /** Workouts no longer in this version. */
+  workoutsRemoved: Array<WorkoutPlacement>;
+  /** Workouts whose name changed. */
+  workoutsRenamed: Array<WorkoutRenaming>;
 };
 
 /** A workout of a program. */
@@ -408,6 +543,39 @@ export type WorkoutInput = {
   id?: InputMaybe<Scalars['ID']['input']>;
   /** Workout name, 1–120 characters. */
   name: Scalars['String']['input'];
+};
+
+/** A workout's change of position. */
+export type WorkoutMove = {
+  __typename?: 'WorkoutMove';
+  /** Position in the parent. */
+  from: Scalars['Int']['output'];
+  /** Position in this version. */
+  to: Scalars['Int']['output'];
+  /** Stable workout id. */
+  workoutId: Scalars['ID']['output'];
+};
+
+/** A workout and where it stands. */
+export type WorkoutPlacement = {
+  __typename?: 'WorkoutPlacement';
+  /** Its name. */
+  name: Scalars['String']['output'];
+  /** Its position in the version it is in. */
+  position: Scalars['Int']['output'];
+  /** Stable workout id. */
+  workoutId: Scalars['ID']['output'];
+};
+
+/** A workout's name change. */
+export type WorkoutRenaming = {
+  __typename?: 'WorkoutRenaming';
+  /** The name before. */
+  from: Scalars['String']['output'];
+  /** The name after. */
+  to: Scalars['String']['output'];
+  /** Stable workout id. */
+  workoutId: Scalars['ID']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -525,11 +693,15 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ExerciseInput: ExerciseInput;
-  ExercisePerformance: ResolverTypeWrapper<ExercisePerformanceModel>;
-  LoggedSetInput: LoggedSetInput;
+  ExerciseMove: ResolverTypeWrapper<ExerciseMove>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ExercisePerformance: ResolverTypeWrapper<ExercisePerformanceModel>;
+  ExercisePlacement: ResolverTypeWrapper<ExercisePlacement>;
+  ExerciseRenaming: ResolverTypeWrapper<ExerciseRenaming>;
+  LoggedSetInput: LoggedSetInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NotesChange: ResolverTypeWrapper<NotesChange>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PerformedSet: ResolverTypeWrapper<PerformedSetModel>;
@@ -537,16 +709,24 @@ export type ResolversTypes = ResolversObject<{
   ProgramInput: ProgramInput;
   ProgramVersion: ResolverTypeWrapper<ProgramVersionModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Renaming: ResolverTypeWrapper<Renaming>;
+  ScheduleChange: ResolverTypeWrapper<ScheduleChange>;
   ScheduleEntry: ResolverTypeWrapper<ScheduleEntryModel>;
   ScheduleEntryInput: ScheduleEntryInput;
+  ScheduledWorkout: ResolverTypeWrapper<ScheduledWorkout>;
   Session: ResolverTypeWrapper<SessionModel>;
   SessionConnection: ResolverTypeWrapper<SessionPage>;
   SessionEdge: ResolverTypeWrapper<Omit<SessionEdge, 'node'> & { node: ResolversTypes['Session'] }>;
   SetPrescription: ResolverTypeWrapper<SetPrescriptionModel>;
   SetPrescriptionInput: SetPrescriptionInput;
+  SetsChange: ResolverTypeWrapper<Omit<SetsChange, 'after' | 'before'> & { after: Array<ResolversTypes['SetPrescription']>, before: Array<ResolversTypes['SetPrescription']> }>;
   User: ResolverTypeWrapper<UserRef>;
+  VersionChanges: ResolverTypeWrapper<VersionChangesModel>;
   Workout: ResolverTypeWrapper<WorkoutModel>;
   WorkoutInput: WorkoutInput;
+  WorkoutMove: ResolverTypeWrapper<WorkoutMove>;
+  WorkoutPlacement: ResolverTypeWrapper<WorkoutPlacement>;
+  WorkoutRenaming: ResolverTypeWrapper<WorkoutRenaming>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -558,11 +738,15 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   ExerciseInput: ExerciseInput;
-  ExercisePerformance: ExercisePerformanceModel;
-  LoggedSetInput: LoggedSetInput;
+  ExerciseMove: ExerciseMove;
   Int: Scalars['Int']['output'];
+  ExercisePerformance: ExercisePerformanceModel;
+  ExercisePlacement: ExercisePlacement;
+  ExerciseRenaming: ExerciseRenaming;
+  LoggedSetInput: LoggedSetInput;
   Float: Scalars['Float']['output'];
   Mutation: Record<PropertyKey, never>;
+  NotesChange: NotesChange;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   PerformedSet: PerformedSetModel;
@@ -570,16 +754,24 @@ export type ResolversParentTypes = ResolversObject<{
   ProgramInput: ProgramInput;
   ProgramVersion: ProgramVersionModel;
   Query: Record<PropertyKey, never>;
+  Renaming: Renaming;
+  ScheduleChange: ScheduleChange;
   ScheduleEntry: ScheduleEntryModel;
   ScheduleEntryInput: ScheduleEntryInput;
+  ScheduledWorkout: ScheduledWorkout;
   Session: SessionModel;
   SessionConnection: SessionPage;
   SessionEdge: Omit<SessionEdge, 'node'> & { node: ResolversParentTypes['Session'] };
   SetPrescription: SetPrescriptionModel;
   SetPrescriptionInput: SetPrescriptionInput;
+  SetsChange: Omit<SetsChange, 'after' | 'before'> & { after: Array<ResolversParentTypes['SetPrescription']>, before: Array<ResolversParentTypes['SetPrescription']> };
   User: UserRef;
+  VersionChanges: VersionChangesModel;
   Workout: WorkoutModel;
   WorkoutInput: WorkoutInput;
+  WorkoutMove: WorkoutMove;
+  WorkoutPlacement: WorkoutPlacement;
+  WorkoutRenaming: WorkoutRenaming;
 }>;
 
 export type CalendarDayResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CalendarDay'] = ResolversParentTypes['CalendarDay']> = ResolversObject<{
@@ -604,11 +796,32 @@ export type ExerciseResolvers<ContextType = GraphQLContext, ParentType extends R
   sets?: Resolver<Array<ResolversTypes['SetPrescription']>, ParentType, ContextType>;
 }>;
 
+export type ExerciseMoveResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExerciseMove'] = ResolversParentTypes['ExerciseMove']> = ResolversObject<{
+  exerciseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fromWorkoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  toWorkoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type ExercisePerformanceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExercisePerformance'] = ResolversParentTypes['ExercisePerformance']> = ResolversObject<{
   exerciseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   performedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   session?: Resolver<ResolversTypes['Session'], ParentType, ContextType>;
   sets?: Resolver<Array<ResolversTypes['PerformedSet']>, ParentType, ContextType>;
+}>;
+
+export type ExercisePlacementResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExercisePlacement'] = ResolversParentTypes['ExercisePlacement']> = ResolversObject<{
+  exerciseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type ExerciseRenamingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExerciseRenaming'] = ResolversParentTypes['ExerciseRenaming']> = ResolversObject<{
+  exerciseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -618,7 +831,14 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   deleteWorkout?: Resolver<ResolversTypes['Program'], ParentType, ContextType, RequireFields<MutationDeleteWorkoutArgs, 'programId' | 'workoutId'>>;
   logSet?: Resolver<ResolversTypes['Session'], ParentType, ContextType, RequireFields<MutationLogSetArgs, 'input' | 'sessionId'>>;
   modifyProgram?: Resolver<ResolversTypes['Program'], ParentType, ContextType, RequireFields<MutationModifyProgramArgs, 'id' | 'input' | 'source'>>;
+  revertProgram?: Resolver<ResolversTypes['Program'], ParentType, ContextType, RequireFields<MutationRevertProgramArgs, 'id' | 'toVersion'>>;
   startSession?: Resolver<ResolversTypes['Session'], ParentType, ContextType, RequireFields<MutationStartSessionArgs, 'programId' | 'workoutId'>>;
+}>;
+
+export type NotesChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['NotesChange'] = ResolversParentTypes['NotesChange']> = ResolversObject<{
+  exerciseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -650,9 +870,12 @@ export type ProgramResolvers<ContextType = GraphQLContext, ParentType extends Re
 
 export type ProgramVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProgramVersion'] = ResolversParentTypes['ProgramVersion'], FederationReferenceType extends FederationReferenceTypes['ProgramVersion'] = FederationReferenceTypes['ProgramVersion']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ProgramVersion']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  changes?: Resolver<ResolversTypes['VersionChanges'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  parent?: Resolver<Maybe<ResolversTypes['ProgramVersion']>, ParentType, ContextType>;
   program?: Resolver<ResolversTypes['Program'], ParentType, ContextType>;
   schedule?: Resolver<Array<ResolversTypes['ScheduleEntry']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['ChangeSource'], ParentType, ContextType>;
@@ -669,9 +892,24 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   sessions?: Resolver<ResolversTypes['SessionConnection'], ParentType, ContextType, RequireFields<QuerySessionsArgs, 'first'>>;
 }>;
 
+export type RenamingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Renaming'] = ResolversParentTypes['Renaming']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ScheduleChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScheduleChange'] = ResolversParentTypes['ScheduleChange']> = ResolversObject<{
+  after?: Resolver<Array<ResolversTypes['ScheduledWorkout']>, ParentType, ContextType>;
+  before?: Resolver<Array<ResolversTypes['ScheduledWorkout']>, ParentType, ContextType>;
+}>;
+
 export type ScheduleEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScheduleEntry'] = ResolversParentTypes['ScheduleEntry']> = ResolversObject<{
   dayOfWeek?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   workout?: Resolver<ResolversTypes['Workout'], ParentType, ContextType>;
+}>;
+
+export type ScheduledWorkoutResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScheduledWorkout'] = ResolversParentTypes['ScheduledWorkout']> = ResolversObject<{
+  dayOfWeek?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type SessionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session'], FederationReferenceType extends FederationReferenceTypes['Session'] = FederationReferenceTypes['Session']> = ResolversObject<{
@@ -702,11 +940,33 @@ export type SetPrescriptionResolvers<ContextType = GraphQLContext, ParentType ex
   weightKg?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
+export type SetsChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetsChange'] = ResolversParentTypes['SetsChange']> = ResolversObject<{
+  after?: Resolver<Array<ResolversTypes['SetPrescription']>, ParentType, ContextType>;
+  before?: Resolver<Array<ResolversTypes['SetPrescription']>, ParentType, ContextType>;
+  exerciseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   activeProgram?: Resolver<Maybe<ResolversTypes['Program']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   programs?: Resolver<Array<ResolversTypes['Program']>, ParentType, ContextType>;
+}>;
+
+export type VersionChangesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VersionChanges'] = ResolversParentTypes['VersionChanges']> = ResolversObject<{
+  exercisesAdded?: Resolver<Array<ResolversTypes['ExercisePlacement']>, ParentType, ContextType>;
+  exercisesMoved?: Resolver<Array<ResolversTypes['ExerciseMove']>, ParentType, ContextType>;
+  exercisesRemoved?: Resolver<Array<ResolversTypes['ExercisePlacement']>, ParentType, ContextType>;
+  exercisesRenamed?: Resolver<Array<ResolversTypes['ExerciseRenaming']>, ParentType, ContextType>;
+  notesChanged?: Resolver<Array<ResolversTypes['NotesChange']>, ParentType, ContextType>;
+  renamed?: Resolver<Maybe<ResolversTypes['Renaming']>, ParentType, ContextType>;
+  scheduleChanged?: Resolver<Maybe<ResolversTypes['ScheduleChange']>, ParentType, ContextType>;
+  setsChanged?: Resolver<Array<ResolversTypes['SetsChange']>, ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  workoutsAdded?: Resolver<Array<ResolversTypes['WorkoutPlacement']>, ParentType, ContextType>;
+  workoutsMoved?: Resolver<Array<ResolversTypes['WorkoutMove']>, ParentType, ContextType>;
+  workoutsRemoved?: Resolver<Array<ResolversTypes['WorkoutPlacement']>, ParentType, ContextType>;
+  workoutsRenamed?: Resolver<Array<ResolversTypes['WorkoutRenaming']>, ParentType, ContextType>;
 }>;
 
 export type WorkoutResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Workout'] = ResolversParentTypes['Workout']> = ResolversObject<{
@@ -716,24 +976,54 @@ export type WorkoutResolvers<ContextType = GraphQLContext, ParentType extends Re
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type WorkoutMoveResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkoutMove'] = ResolversParentTypes['WorkoutMove']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type WorkoutPlacementResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkoutPlacement'] = ResolversParentTypes['WorkoutPlacement']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type WorkoutRenamingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkoutRenaming'] = ResolversParentTypes['WorkoutRenaming']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  workoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   CalendarDay?: CalendarDayResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Exercise?: ExerciseResolvers<ContextType>;
+  ExerciseMove?: ExerciseMoveResolvers<ContextType>;
   ExercisePerformance?: ExercisePerformanceResolvers<ContextType>;
+  ExercisePlacement?: ExercisePlacementResolvers<ContextType>;
+  ExerciseRenaming?: ExerciseRenamingResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NotesChange?: NotesChangeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PerformedSet?: PerformedSetResolvers<ContextType>;
   Program?: ProgramResolvers<ContextType>;
   ProgramVersion?: ProgramVersionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Renaming?: RenamingResolvers<ContextType>;
+  ScheduleChange?: ScheduleChangeResolvers<ContextType>;
   ScheduleEntry?: ScheduleEntryResolvers<ContextType>;
+  ScheduledWorkout?: ScheduledWorkoutResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   SessionConnection?: SessionConnectionResolvers<ContextType>;
   SessionEdge?: SessionEdgeResolvers<ContextType>;
   SetPrescription?: SetPrescriptionResolvers<ContextType>;
+  SetsChange?: SetsChangeResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  VersionChanges?: VersionChangesResolvers<ContextType>;
   Workout?: WorkoutResolvers<ContextType>;
+  WorkoutMove?: WorkoutMoveResolvers<ContextType>;
+  WorkoutPlacement?: WorkoutPlacementResolvers<ContextType>;
+  WorkoutRenaming?: WorkoutRenamingResolvers<ContextType>;
 }>;
 

@@ -5,8 +5,9 @@ import type { MutationResolvers } from '../generated/resolvers-types.js';
 /** Each mutation: check ids, hand over to the caller's writer, forget what this request had cached. */
 export const Mutation: MutationResolvers = {
   createProgram: (_, { input }, ctx) => written(ctx, (c) => c.programs.createProgram(input)),
-  modifyProgram: (_, { id, input, source }, ctx) =>
-    written(ctx, (c) => c.programs.modifyProgram(uuidArgument('program', 'id', id), input, source ?? 'USER')),
+  modifyProgram: (_, { id, input, source, expectedVersion }, ctx) =>
+    written(ctx, (c) => c.programs.modifyProgram(uuidArgument('program', 'id', id), input, source ?? 'USER', expectedVersion ?? null)),
+  revertProgram: (_, { id, toVersion }, ctx) => written(ctx, (c) => c.programs.revertProgram(uuidArgument('program', 'id', id), toVersion)),
   deleteWorkout: (_, { programId, workoutId }, ctx) =>
     written(ctx, (c) => c.programs.deleteWorkout(uuidArgument('program', 'programId', programId), workoutId)),
   activateProgram: (_, { id }, ctx) => written(ctx, (c) => c.programs.activateProgram(uuidArgument('program', 'id', id))),
@@ -21,5 +22,6 @@ async function written<T>(ctx: Parameters<typeof requireCaller>[0], write: (call
   const caller = requireCaller(ctx);
   const result = await write(caller);
   caller.reads.forget();
+  caller.versions.forget();
   return result;
 }

@@ -1,8 +1,12 @@
+import { diffVersions } from '../../domain/diff-versions.js';
+import type { ProgramContent } from '../../domain/program.js';
 import { isUuid } from '../../domain/uuid.js';
 import { scheduleModels, workoutModels } from '../../reads/models.js';
 import { found } from '../arguments.js';
 import { requireCaller, type GraphQLContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+
+const EMPTY_CONTENT: ProgramContent = { workouts: [], schedule: [] };
 
 /** A `User`'s fields are readable by that user only; anyone else gets NOT_FOUND, as for any other user's data. */
 function ownUser(id: string, ctx: GraphQLContext) {
@@ -20,12 +24,16 @@ export const programResolvers: Resolvers = {
     __resolveReference: (ref, ctx) => (isUuid(ref.id) ? requireCaller(ctx).reads.program(ref.id.toLowerCase()) : null),
     workouts: (program) => workoutModels(program.id, program.content),
     schedule: (program) => scheduleModels(program.id, program.content),
-    currentVersion: () => null,
-    versions: () => [],
+    currentVersion: (program, _, ctx) => (program.currentVersionId ? requireCaller(ctx).versions.version(program.currentVersionId) : null),
+    versions: (program, _, ctx) => requireCaller(ctx).versions.versionsOf(program.id),
   },
   ProgramVersion: {
-    // Version rows arrive with Phase 2; until then no version id resolves.
-    __resolveReference: () => null,
+    __resolveReference: (ref, ctx) => (isUuid(ref.id) ? requireCaller(ctx).versions.version(ref.id.toLowerCase()) : null),
+    changes: async (version, _, ctx) => {
+      const parent = version.parentId ? await requireCaller(ctx).versions.version(version.parentId) : null;
+      return diffVersions(parent?.content ?? EMPTY_CONTENT, version.content, parent?.name ?? '', version.name);
+    },
+    parent: (version, _, ctx) => (version.parentId ? requireCaller(ctx).versions.version(version.parentId) : null),
     program: async (version, _, ctx) => found(await requireCaller(ctx).reads.program(version.programId), 'Program', version.programId),
     workouts: (version) => workoutModels(version.programId, version.content),
     schedule: (version) => scheduleModels(version.programId, version.content),

@@ -8,7 +8,7 @@ export const sessionResolvers: Resolvers = {
     __resolveReference: (ref, ctx) => (isUuid(ref.id) ? requireCaller(ctx).reads.session(ref.id.toLowerCase()) : null),
     workoutName: (session, _, ctx) => requireCaller(ctx).reads.sessionWorkoutName(session),
     workout: (session, _, ctx) => requireCaller(ctx).reads.sessionWorkout(session),
-    programVersion: () => null,
+    programVersion: (session, _, ctx) => (session.programVersionId ? requireCaller(ctx).versions.version(session.programVersionId) : null),
     sets: (session, _, ctx) => requireCaller(ctx).reads.sessionSets(session),
   },
   SessionConnection: {

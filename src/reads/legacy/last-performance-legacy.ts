@@ -15,6 +15,8 @@ const row = setRow.extend({
   s_workout_name_snapshot: z.string().nullable(),
   s_started_at: timestamp,
   s_completed_at: timestamp.nullable(),
+  s_program_version_id: z.string().nullable(),
+  s_workout_version_id: z.string().nullable(),
 });
 
 /**
@@ -45,7 +47,8 @@ export async function selectLastPerformanceLegacy(
      )
      select latest.exercise_id as wanted_id, ${SET_COLUMNS},
             s.id as s_id, s.user_id as s_user_id, s.program_id as s_program_id, s.workout_id as s_workout_id,
-            s.workout_name_snapshot as s_workout_name_snapshot, s.started_at as s_started_at, s.completed_at as s_completed_at
+            s.workout_name_snapshot as s_workout_name_snapshot, s.started_at as s_started_at, s.completed_at as s_completed_at,
+            s.program_version_id as s_program_version_id, s.workout_version_id as s_workout_version_id
      from latest
      join workout_sessions s on s.id = latest.session_id
      join workout_session_sets st on st.session_id = latest.session_id and st.exercise_id = latest.exercise_id
@@ -72,6 +75,8 @@ export async function selectLastPerformanceLegacy(
         workoutNameSnapshot: r.s_workout_name_snapshot,
         startedAt: r.s_started_at,
         completedAt: r.s_completed_at,
+        programVersionId: r.s_program_version_id,
+        workoutVersionId: r.s_workout_version_id,
       },
     });
   }

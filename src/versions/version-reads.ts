@@ -1,0 +1,50 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ProgramVersionModel } from '../reads/models.js';
+import { selectVersionIdsOfPrograms } from './version-store.js';
+import { createVersionTreeLoader } from './version-trees.js';
+import type { VersionTree } from './version-tree.js';
+
+/** Program versions as the GraphQL surface reads them, for one caller; batched. */
+export interface VersionReads {
+  version(id: string): Promise<ProgramVersionModel | null>;
+  versionsOf(programId: string): Promise<ProgramVersionModel[]>;
+  forget(): void;
+}
+
+export function versionModel(tree: VersionTree): ProgramVersionModel {
+  return {
+    id: tree.id,
+    programId: tree.programId,
+    number: tree.number,
+    parentId: tree.parentId,
+    name: tree.name,
+    source: tree.source,
+    createdAt: tree.createdAt,
+    content: tree.content,
+  };
+}
+
+export function createVersionReads(em: EntityManager, userId: string): VersionReads {
+  const trees = createVersionTreeLoader(em, userId);
+  const idsOfProgram = new DataLoader(async (programIds: readonly string[]) => {
+    const found = await selectVersionIdsOfPrograms(em, userId, programIds);
+    return programIds.map((id) => found.get(id) ?? []);
+  });
+  const version = async (id: string) => {
+    const tree = await trees.load(id);
+    return tree ? versionModel(tree) : null;
+  };
+  return {
+    version,
+    async versionsOf(programId) {
+      const ids = await idsOfProgram.load(programId);
+      const models = await Promise.all(ids.map(version));
+      return models.filter((m): m is ProgramVersionModel => m !== null);
+    },
+    forget() {
+      idsOfProgram.clearAll();
+      // Trees are immutable: a cached tree never goes stale.
+    },
+  };
+}

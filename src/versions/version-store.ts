@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { pgArray } from '../db/pg-array.js';
+import { timestamp } from '../db/rows.js';
+import { queryRows } from '../db/sql.js';
+import type { ProgramContent, SetPrescription } from '../domain/program.js';
+import type { VersionSource, VersionTree } from './version-tree.js';
+
+export interface NewVersion {
+  readonly programId: string;
+  readonly userId: string;
+  readonly number: number;
+  readonly parentId: string | null;
+  readonly source: VersionSource;
+  readonly name: string;
+  readonly contentHash: string;
+  readonly content: ProgramContent;
+}
+
+/**
+ * Writes a whole version — header, workouts, exercises, schedule — in ONE
+ * statement (data-modifying CTEs; foreign keys are checked at its end). The
+ * caller points the program at it. Row ids are made here so the rows can reference each
+ * other without round trips.
+ */
+export async function insertVersion(tx: EntityManager, version: NewVersion): Promise<VersionTree> {
+  const id = randomUUID();
+  const workoutRowIds = new Map(version.content.workouts.map((w) => [w.id, randomUUID()]));
+  const exerciseRowIds = new Map(version.content.workouts.flatMap((w) => w.exercises.map((e) => [e.id, randomUUID()] as const)));
+  const workouts = version.content.workouts.map((w, position) => ({ id: workoutRowIds.get(w.id), workout_id: w.id, position, name: w.name }));
+  const exercises = version.content.workouts.flatMap((w) =>
+    w.exercises.map((e, position) => ({
+      id: exerciseRowIds.get(e.id),
+      workout_row_id: workoutRowIds.get(w.id),
+      exercise_id: e.id,
+      position,
+      name: e.name,
+      notes: e.notes,
+      sets: e.sets,
+    })),
+  );
+  const schedule = version.content.schedule.map((s, position) => ({
+    position,
+    day_of_week: s.dayOfWeek,
+    workout_row_id: workoutRowIds.get(version.content.workouts[s.workoutIndex]!.id),
+  }));
+  const [row] = await queryRows(
+    tx,
+    'insertVersion',
+    `with v as (
+       insert into program_versions (id, program_id, user_id, version_number, parent_version_id, source, name, content_hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?) returning id, created_at
+     ), w as (
+       insert into program_version_workouts (id, program_version_id, user_id, workout_id, position, name)
+       select r.id, (select id from v), ?, r.workout_id, r.position, r.name
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, workout_id text, position int, name text) returning 1
+     ), e as (
+       insert into program_version_exercises (id, program_version_id, program_version_workout_id, user_id, exercise_id, position, name, notes, sets)
+       select r.id, (select id from v), r.workout_row_id, ?, r.exercise_id, r.position, r.name, r.notes, r.sets
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, workout_row_id uuid, exercise_id text, position int, name text, notes text, sets jsonb) returning 1
+     ), s as (
+       insert into program_version_schedule (program_version_id, user_id, position, day_of_week, program_version_workout_id)
+       select (select id from v), ?, r.position, r.day_of_week, r.workout_row_id
+       from jsonb_to_recordset(?::jsonb) as r(position int, day_of_week smallint, workout_row_id uuid) returning 1
+     )
+     select v.created_at, (select count(*) from w) + (select count(*) from e) + (select count(*) from s) as written from v`,
+    [
+      id,
+      version.programId,
+      version.userId,
+      version.number,
+      version.parentId,
+      version.source,
+      version.name,
+      version.contentHash,
+      version.userId,
+      JSON.stringify(workouts),
+      version.userId,
+      JSON.stringify(exercises),
+      version.userId,
+      JSON.stringify(schedule),
+    ],
+    z.object({ created_at: timestamp, written: z.coerce.number() }),
+  );
+  return { ...version, id, createdAt: row!.created_at, workoutRowIds, exerciseRowIds };
+}
+
+const setSchema = z.object({
+  reps: z.number(),
+  repsMax: z.number().nullable(),
+  weightKg: z.number().nullable(),
+  restSeconds: z.number(),
+}) satisfies z.ZodType<SetPrescription>;
+
+const treeRow = z.object({
+  id: z.string(),
+  program_id: z.string(),
+  user_id: z.string(),
+  version_number: z.number().int(),
+  parent_version_id: z.string().nullable(),
+  source: z.enum(['USER', 'AI', 'BACKFILL', 'REVERT']),
+  name: z.string(),
+  content_hash: z.string(),
+  created_at: timestamp,
+  workouts: z.array(
+    z.object({
+      rowId: z.string(),
+      id: z.string(),
+      name: z.string(),
+      exercises: z.array(
+        z.object({ rowId: z.string(), id: z.string(), name: z.string(), notes: z.string().nullable(), sets: z.array(setSchema) }),
+      ),
+    }),
+  ),
+  schedule: z.array(z.object({ dayOfWeek: z.number().int(), workoutRowId: z.string() })),
+});
+
+/** Whole version trees by version id, in ONE statement, for one user. */
+export async function selectVersionTrees(em: EntityManager, userId: string, versionIds: readonly string[]): Promise<VersionTree[]> {
+  const rows = await queryRows(
+    em,
+    'selectVersionTrees',
+    `select v.id, v.program_id, v.user_id, v.version_number, v.parent_version_id, v.source, v.name, v.content_hash, v.created_at,
+       coalesce((
+         select jsonb_agg(jsonb_build_object('rowId', w.id, 'id', w.workout_id, 'name', w.name, 'exercises', coalesce((
+             select jsonb_agg(jsonb_build_object('rowId', e.id, 'id', e.exercise_id, 'name', e.name, 'notes', e.notes, 'sets', e.sets) order by e.position)
+             from program_version_exercises e where e.program_version_workout_id = w.id), '[]'::jsonb)) order by w.position)
+         from program_version_workouts w where w.program_version_id = v.id), '[]'::jsonb) as workouts,
+       coalesce((
+         select jsonb_agg(jsonb_build_object('dayOfWeek', s.day_of_week, 'workoutRowId', s.program_version_workout_id) order by s.position)
+         from program_version_schedule s where s.program_version_id = v.id), '[]'::jsonb) as schedule
+     from program_versions v where v.user_id = ? and v.id = any(?::uuid[])`,
+    [userId, pgArray(versionIds)],
+    treeRow,
+  );
+  return rows.map(toTree);
+}
+
+function toTree(row: z.output<typeof treeRow>): VersionTree {
+  const positionOfRow = new Map(row.workouts.map((w, i) => [w.rowId, i]));
+  const content: ProgramContent = {
+    workouts: row.workouts.map((w) => ({ id: w.id, name: w.name, exercises: w.exercises.map((e) => ({ id: e.id, name: e.name, notes: e.notes, sets: e.sets })) })),
+    schedule: row.schedule.map((s) => ({ dayOfWeek: s.dayOfWeek, workoutIndex: positionOfRow.get(s.workoutRowId)! })),
+  };
+  return {
+    id: row.id,
+    programId: row.program_id,
+    userId: row.user_id,
+    number: row.version_number,
+    parentId: row.parent_version_id,
+    source: row.source,
+    name: row.name,
+    contentHash: row.content_hash,
+    createdAt: row.created_at,
+    content,
+    workoutRowIds: new Map(row.workouts.map((w) => [w.id, w.rowId])),
+    exerciseRowIds: new Map(row.workouts.flatMap((w) => w.exercises.map((e) => [e.id, e.rowId] as const))),
+  };
+}
+
+const headerRow = z.object({ id: z.string(), version_number: z.number().int() });
+
+/** Version ids of programs, oldest first, keyed by program. */
+export async function selectVersionIdsOfPrograms(em: EntityManager, userId: string, programIds: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = await queryRows(
+    em,
+    'selectVersionIdsOfPrograms',
+    `select v.program_id, v.id, v.version_number from program_versions v where v.user_id = ? and v.program_id = any(?::uuid[]) order by v.program_id, v.version_number`,
+    [userId, pgArray(programIds)],
+    headerRow.extend({ program_id: z.string() }),
+  );
+  const result = new Map<string, string[]>(programIds.map((id) => [id, []]));
+  for (const r of rows) result.get(r.program_id)?.push(r.id);
+  return result;
+}
+
+/** The id of a program's version by number, or null. */
+export async function selectVersionIdByNumber(em: EntityManager, programId: string, number: number): Promise<string | null> {
+  const rows = await queryRows(
+    em,
+    'selectVersionIdByNumber',
+    'select v.id, v.version_number from program_versions v where v.program_id = ? and v.version_number = ?',
+    [programId, number],
+    headerRow,
+  );
+  return rows[0]?.id ?? null;
+}

@@ -1,0 +1,25 @@
+import type { ProgramContent } from '../domain/program.js';
+
+export type VersionSource = 'USER' | 'AI' | 'BACKFILL' | 'REVERT';
+
+/**
+ * A whole program version as stored: its header, its content, and the row ids
+ * of its workouts and exercises (what history rows reference), keyed by the
+ * stable ids. Immutable once written, so it may be cached by id forever.
+ */
+export interface VersionTree {
+  readonly id: string;
+  readonly programId: string;
+  readonly userId: string;
+  readonly number: number;
+  readonly parentId: string | null;
+  readonly source: VersionSource;
+  readonly name: string;
+  readonly contentHash: string;
+  readonly createdAt: Date;
+  readonly content: ProgramContent;
+  /** stable workout id → `program_version_workouts.id` */
+  readonly workoutRowIds: ReadonlyMap<string, string>;
+  /** stable exercise id → `program_version_exercises.id` */
+  readonly exerciseRowIds: ReadonlyMap<string, string>;
+}
