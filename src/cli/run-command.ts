@@ -10,6 +10,8 @@ export class UsageError extends Error {
 export interface CommandContext {
   readonly config: Config;
   readonly orm: MikroORM;
+  /** Connection URL of the database the command works on. */
+  readonly url: string;
   /** Results go to stdout; progress and diagnostics to stderr. */
   readonly out: (line: string) => void;
 }
@@ -29,7 +31,7 @@ export async function runCommand(command: (ctx: CommandContext) => Promise<numbe
       await orm.close();
       await location.release();
     };
-    code = await command({ config, orm, out: (line) => process.stdout.write(`${line}\n`) });
+    code = await command({ config, orm, url: location.url, out: (line) => process.stdout.write(`${line}\n`) });
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`${error.message}\n`);

@@ -116,7 +116,12 @@ function checkSchedule(schedule: readonly ScheduleEntry[], workoutCount: number,
 }
 
 /** Reports a non-integer, or what `range` says about an integer; true when the value is valid. */
-function checkInteger(value: number, path: string, report: Report, range: (value: number) => readonly [ViolationCode, string] | null): boolean {
+function checkInteger(
+  value: number,
+  path: string,
+  report: Report,
+  range: (value: number) => readonly [ViolationCode, string] | null,
+): boolean {
   if (!Number.isInteger(value)) {
     report(path, ViolationCode.NOT_AN_INTEGER, `${path.slice(path.lastIndexOf('.') + 1)} must be a whole number, got ${String(value)}`);
     return false;

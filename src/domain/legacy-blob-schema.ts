@@ -9,7 +9,7 @@ import { PROGRAM_LIMITS } from './program-limits.js';
  * keys anywhere in a blob are ignored.
  */
 
-/** Whole numbers written as strings by old editors: "8", " 12 ". */
+/** Whole numbers written as strings: "8", " 12 ". */
 const digitString = z.string().trim().regex(/^\d+$/).transform(Number);
 /** Decimals written as strings: "60", "62.5", "-5" (the sign is rejected later, by range). */
 const decimalString = z.string().trim().regex(/^[+-]?\d+(\.\d+)?$/).transform(Number);
@@ -31,7 +31,7 @@ export const legacyIdSchema = z
   .optional()
   .catch(undefined);
 
-/** Names are text; a few old blobs hold numbers (`"name": 1`), which read as their decimal form. */
+/** Names are text; a number (`"name": 1`) reads as its decimal form rather than costing the item. */
 export const legacyNameSchema = z.union([z.string(), z.number().transform(String)]);
 
 export const legacyNotesSchema = z.string().nullish().transform((notes) => notes ?? null);
@@ -133,13 +133,3 @@ export const scheduleArraySchema = z.array(z.unknown());
 export const scheduleDayMapSchema = z.record(z.string(), z.unknown());
 /** In the day-map form a day holds one workout index or a list of them. */
 export const dayMapValueSchema = z.union([workoutIndexSchema, z.array(z.unknown())]);
-
-/** `"workouts.0.name: expected string"` — for issue messages an operator reads. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const at = issue.path.map(String).join('.');
-      return at === '' ? issue.message : `${at}: ${issue.message}`;
-    })
-    .join('; ');
-}

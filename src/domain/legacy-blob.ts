@@ -1,11 +1,13 @@
 import { BlobIssueLog, type LegacyBlobResult } from './legacy-blob-issue.js';
-import { describeZodError, legacyBlobSchema } from './legacy-blob-schema.js';
+import { describeZodError } from './legacy-blob-messages.js';
+import { legacyBlobSchema } from './legacy-blob-schema.js';
 import { LegacyIdSettler } from './legacy-id-settler.js';
 import { readLegacySchedule } from './legacy-schedule.js';
 import { readLegacyWorkout, type LegacyWorkoutRead } from './legacy-workout.js';
 import type { ProgramContent, Workout } from './program.js';
 
 export type { BlobIssue, BlobIssueCode, LegacyBlobResult } from './legacy-blob-issue.js';
+export { DEFAULT_REST_SECONDS } from './legacy-set.js';
 
 /**
  * Reads any `programs.program_json` ever written (DESIGN §3) into program

@@ -1,13 +1,13 @@
 import type { BlobIssueLog } from './legacy-blob-issue.js';
+import { describeZodError, showRawValue } from './legacy-blob-messages.js';
 import {
   compactExerciseSchema,
-  describeZodError,
   fullSetsSchema,
   legacyExerciseHeadSchema,
   legacyNotesSchema,
   legacySetSchema,
 } from './legacy-blob-schema.js';
-import { readLegacySet, show } from './legacy-set.js';
+import { readLegacySet } from './legacy-set.js';
 import type { SetPrescription } from './program.js';
 
 /** An exercise as read, before ids are settled program-wide. */
@@ -47,7 +47,7 @@ function readSets(raw: unknown, rawSets: unknown, path: string, log: BlobIssueLo
   }
   const compact = compactExerciseSchema.safeParse(raw);
   if (!compact.success) {
-    log.add(path, 'EXERCISE_UNREADABLE', `sets ${show(rawSets)} is neither a list of sets nor a set count (${describeZodError(compact.error)}); dropped`);
+    log.add(path, 'EXERCISE_UNREADABLE', `sets ${showRawValue(rawSets)} is neither a list of sets nor a set count (${describeZodError(compact.error)}); dropped`);
     return null;
   }
   const { sets: count, reps, repsMax, weight, rest } = compact.data;
@@ -80,6 +80,6 @@ function readFullSet(raw: unknown, path: string, log: BlobIssueLog): SetPrescrip
 function readNotes(raw: unknown, path: string, log: BlobIssueLog): string | null {
   const parsed = legacyNotesSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  log.add(path, 'NOTES_DROPPED', `notes ${show(raw)} are not text; dropped`);
+  log.add(path, 'NOTES_DROPPED', `notes ${showRawValue(raw)} are not text; dropped`);
   return null;
 }

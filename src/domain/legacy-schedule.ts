@@ -1,14 +1,13 @@
 import type { BlobIssueLog } from './legacy-blob-issue.js';
+import { describeZodError, showRawValue } from './legacy-blob-messages.js';
 import {
   dayMapValueSchema,
   dayNameSchema,
-  describeZodError,
   scheduleArraySchema,
   scheduleDayMapSchema,
   scheduleEntrySchema,
   workoutIndexSchema,
 } from './legacy-blob-schema.js';
-import { show } from './legacy-set.js';
 import type { ScheduleEntry } from './program.js';
 
 /** An entry as written in the blob: its index still counts the blob's workouts, dropped ones included. */
@@ -59,7 +58,7 @@ function blobEntries(raw: unknown, log: BlobIssueLog): BlobScheduleEntry[] {
   }
   const dayMap = scheduleDayMapSchema.safeParse(raw);
   if (dayMap.success) return dayMapEntries(dayMap.data, log);
-  log.add('schedule', 'SCHEDULE_UNREADABLE', `schedule ${show(raw)} is neither a list nor an object of days; read as empty`);
+  log.add('schedule', 'SCHEDULE_UNREADABLE', `schedule ${showRawValue(raw)} is neither a list nor an object of days; read as empty`);
   return [];
 }
 
@@ -101,7 +100,7 @@ function dayMapValue(value: unknown, dayOfWeek: number, path: string, log: BlobI
   }
   const parsed = dayMapValueSchema.safeParse(value);
   if (!parsed.success) {
-    log.add(path, 'SCHEDULE_ENTRY_UNREADABLE', `${show(value)} is not a workout index (${describeZodError(parsed.error)}); dropped`);
+    log.add(path, 'SCHEDULE_ENTRY_UNREADABLE', `${showRawValue(value)} is not a workout index (${describeZodError(parsed.error)}); dropped`);
     return [];
   }
   if (typeof parsed.data === 'number') return [{ path, dayOfWeek, blobIndex: parsed.data }];
@@ -113,7 +112,7 @@ function dayMapValue(value: unknown, dayOfWeek: number, path: string, log: BlobI
     }
     const index = workoutIndexSchema.safeParse(item);
     if (!index.success) {
-      log.add(itemPath, 'SCHEDULE_ENTRY_UNREADABLE', `${show(item)} is not a workout index (${describeZodError(index.error)}); dropped`);
+      log.add(itemPath, 'SCHEDULE_ENTRY_UNREADABLE', `${showRawValue(item)} is not a workout index (${describeZodError(index.error)}); dropped`);
       return [];
     }
     return [{ path: itemPath, dayOfWeek, blobIndex: index.data }];

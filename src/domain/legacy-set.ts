@@ -1,9 +1,10 @@
 import type { BlobIssueLog } from './legacy-blob-issue.js';
-import { describeZodError, repSpecSchema, repsMaxSchema, restSecondsSchema, weightKgSchema } from './legacy-blob-schema.js';
+import { describeZodError, showRawValue } from './legacy-blob-messages.js';
+import { repSpecSchema, repsMaxSchema, restSecondsSchema, weightKgSchema } from './legacy-blob-schema.js';
 import type { SetPrescription } from './program.js';
 
 /**
- * Rest given to a set whose blob has none (compact exercises often omit it) or
+ * Rest given to a set whose blob has none (compact exercises may omit it) or
  * an unreadable one. Rest is an advisory timer, so a common default is sound;
  * reps are the prescription itself, so a set without readable reps is dropped.
  */
@@ -53,7 +54,7 @@ function readRepsMax(raw: unknown, reps: number, path: string, log: BlobIssueLog
   if (raw === undefined || raw === null) return null;
   const parsed = repsMaxSchema.safeParse(raw);
   if (!parsed.success) {
-    log.add(path, 'REPS_MAX_DROPPED', `repsMax ${show(raw)} cannot be read (${describeZodError(parsed.error)}); kept ${reps} reps without an upper bound`);
+    log.add(path, 'REPS_MAX_DROPPED', `repsMax ${showRawValue(raw)} cannot be read (${describeZodError(parsed.error)}); kept ${reps} reps without an upper bound`);
     return null;
   }
   if (parsed.data < reps) {
@@ -67,7 +68,7 @@ function readWeight(raw: unknown, path: string, log: BlobIssueLog): number | nul
   if (raw === undefined || raw === null) return null;
   const parsed = weightKgSchema.safeParse(raw);
   if (!parsed.success) {
-    log.add(path, 'WEIGHT_DROPPED', `weight ${show(raw)} cannot be read (${describeZodError(parsed.error)}); kept the set without a weight`);
+    log.add(path, 'WEIGHT_DROPPED', `weight ${showRawValue(raw)} cannot be read (${describeZodError(parsed.error)}); kept the set without a weight`);
     return null;
   }
   return parsed.data;
@@ -80,16 +81,8 @@ function readRest(raw: unknown, path: string, log: BlobIssueLog): number {
   }
   const parsed = restSecondsSchema.safeParse(raw);
   if (!parsed.success) {
-    log.add(path, 'REST_DEFAULTED', `rest ${show(raw)} cannot be read (${describeZodError(parsed.error)}); used the default of ${DEFAULT_REST_SECONDS} s`);
+    log.add(path, 'REST_DEFAULTED', `rest ${showRawValue(raw)} cannot be read (${describeZodError(parsed.error)}); used the default of ${DEFAULT_REST_SECONDS} s`);
     return DEFAULT_REST_SECONDS;
   }
   return parsed.data;
-}
-
-/** A short, never-throwing rendering of a raw value for messages. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (value === null || value === undefined) return String(value);
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }

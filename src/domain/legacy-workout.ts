@@ -1,5 +1,6 @@
 import type { BlobIssueLog } from './legacy-blob-issue.js';
-import { describeZodError, legacyWorkoutSchema } from './legacy-blob-schema.js';
+import { describeZodError } from './legacy-blob-messages.js';
+import { legacyWorkoutSchema } from './legacy-blob-schema.js';
 import { readLegacyExercise, type LegacyExerciseRead } from './legacy-exercise.js';
 
 /** A workout as read, before ids are settled program-wide. */

@@ -19,9 +19,9 @@ export class Pairing<S, I> {
    * unclaimed stored one (items that are equal in every respect that counts).
    * `unambiguous`: pairs only when exactly one item on each side has the key.
    */
-  pass(storedKey: (item: S) => string | null, incomingKey: (item: I, index: number) => string | null, rule: 'inOrder' | 'unambiguous'): void {
+  pass(storedKey: (item: S) => string | null, incomingKey: (item: I) => string | null, rule: 'inOrder' | 'unambiguous'): void {
     const open = groupBy(this.stored, (item, index) => (this.claimed.has(index) ? null : storedKey(item)));
-    const wanting = groupBy(this.incoming, (item, index) => (this.storedIndexOfIncoming.has(index) ? null : incomingKey(item, index)));
+    const wanting = groupBy(this.incoming, (item, index) => (this.storedIndexOfIncoming.has(index) ? null : incomingKey(item)));
     for (const [key, incomingIndexes] of wanting) {
       const candidates = open.get(key) ?? [];
       if (rule === 'unambiguous' && (candidates.length !== 1 || incomingIndexes.length !== 1)) continue;

@@ -16,12 +16,14 @@ interface Placed<E> {
  * came with it.
  *
  * Workouts are paired by, in order: same id and same content; same content
- * (ids and exercise order ignored); same id (an edited workout); same normalised name, when only
- * one stored and one incoming workout left have it (edited, same name); the
- * same set of exercise names, likewise (a renamed workout). Exercises go
- * through the same passes, each tried first within the paired workout and then
- * across the program, so an exercise moved to another workout keeps its id.
- * Whatever is left unpaired is new and gets `newId()`.
+ * (ids and exercise order ignored); same id (an edited workout); same
+ * normalised name, when only one stored and one incoming workout left have it
+ * (edited, same name); the same exercise names, likewise (a renamed workout).
+ * Exercises are paired by: same id and same content; same content, first
+ * within the paired workout, then anywhere (a moved exercise); same id; same
+ * normalised name when unambiguous, first within the paired workout, then
+ * anywhere. Identical items competing for identical stored ones pair first to
+ * first. Whatever is left unpaired is new and gets `newId()`.
  *
  * The schedule is carried over as is: its indexes point at incoming positions,
  * which are the output's positions.
@@ -52,11 +54,15 @@ export function reconcileIds(stored: ProgramContent, incoming: ProgramDraft, new
 }
 
 function pairWorkouts(stored: readonly Workout[], incoming: readonly WorkoutDraft[]): Pairing<Workout, WorkoutDraft> {
+  const idWithContent = (w: WorkoutDraft) => idAndContent(w.id, workoutContent(w));
+  const id = (w: WorkoutDraft) => givenId(w.id);
+  const name = (w: WorkoutDraft) => normaliseName(w.name);
+
   const pairing = new Pairing(stored, incoming);
-  pairing.pass((s) => idAndContent(s.id, workoutContent(s)), (i) => idAndContent(i.id, workoutContent(i)), 'inOrder');
+  pairing.pass(idWithContent, idWithContent, 'inOrder');
   pairing.pass(workoutContent, workoutContent, 'inOrder');
-  pairing.pass((s) => s.id, (i) => givenId(i.id), 'inOrder');
-  pairing.pass((s) => normaliseName(s.name), (i) => normaliseName(i.name), 'unambiguous');
+  pairing.pass(id, id, 'inOrder');
+  pairing.pass(name, name, 'unambiguous');
   pairing.pass(exerciseNames, exerciseNames, 'unambiguous');
   return pairing;
 }
@@ -66,16 +72,26 @@ function pairExercises(
   incoming: readonly Placed<ExerciseDraft>[],
   workouts: Pairing<Workout, WorkoutDraft>,
 ): Pairing<Placed<Exercise>, Placed<ExerciseDraft>> {
-  const pairing = new Pairing(stored, incoming);
-  // The stored workout an incoming exercise's workout continues: the scope of "within the workout".
-  const scopeOf = (p: Placed<ExerciseDraft>) => workouts.storedIndexOf(p.workout);
-  const within = (scope: number | undefined, key: string) => (scope === undefined ? null : JSON.stringify([scope, key]));
+  type Key = (p: Placed<ExerciseDraft>) => string | null;
+  const idWithContent: Key = (p) => idAndContent(p.exercise.id, exerciseContent(p.exercise));
+  const content: Key = (p) => exerciseContent(p.exercise);
+  const id: Key = (p) => givenId(p.exercise.id);
+  const name: Key = (p) => normaliseName(p.exercise.name);
+  // "Within the workout" scopes a key to a stored workout: a stored exercise's
+  // own, and for an incoming one the stored workout its workout was paired with.
+  const inStoredWorkout = (key: Key) => (s: Placed<Exercise>) => JSON.stringify([s.workout, key(s)]);
+  const inPairedWorkout = (key: Key) => (i: Placed<ExerciseDraft>) => {
+    const scope = workouts.storedIndexOf(i.workout);
+    return scope === undefined ? null : JSON.stringify([scope, key(i)]);
+  };
 
-  pairing.pass((s) => idAndContent(s.exercise.id, exerciseContent(s.exercise)), (i) => idAndContent(i.exercise.id, exerciseContent(i.exercise)), 'inOrder');
-  pairing.pass((s) => within(s.workout, exerciseContent(s.exercise)), (i) => within(scopeOf(i), exerciseContent(i.exercise)), 'inOrder');
-  pairing.pass((s) => exerciseContent(s.exercise), (i) => exerciseContent(i.exercise), 'inOrder');
-  pairing.pass((s) => within(s.workout, normaliseName(s.exercise.name)), (i) => within(scopeOf(i), normaliseName(i.exercise.name)), 'unambiguous');
-  pairing.pass((s) => normaliseName(s.exercise.name), (i) => normaliseName(i.exercise.name), 'unambiguous');
+  const pairing = new Pairing(stored, incoming);
+  pairing.pass(idWithContent, idWithContent, 'inOrder');
+  pairing.pass(inStoredWorkout(content), inPairedWorkout(content), 'inOrder');
+  pairing.pass(content, content, 'inOrder');
+  pairing.pass(id, id, 'inOrder');
+  pairing.pass(inStoredWorkout(name), inPairedWorkout(name), 'unambiguous');
+  pairing.pass(name, name, 'unambiguous');
   return pairing;
 }
 

@@ -19,71 +19,89 @@ export interface NewVersion {
 }
 
 /**
- * Writes a whole version — header, workouts, exercises, schedule — in ONE
- * statement (data-modifying CTEs; foreign keys are checked at its end). The
- * caller points the program at it. Row ids are made here so the rows can reference each
- * other without round trips.
+ * Writes whole versions — headers, workouts, exercises, schedules — in ONE
+ * statement whatever their number (data-modifying CTEs over JSON recordsets;
+ * foreign keys are checked at its end). Row ids are made here so rows can
+ * reference each other without round trips. The caller points programs at them.
  */
-export async function insertVersion(tx: EntityManager, version: NewVersion): Promise<VersionTree> {
-  const id = randomUUID();
-  const workoutRowIds = new Map(version.content.workouts.map((w) => [w.id, randomUUID()]));
-  const exerciseRowIds = new Map(version.content.workouts.flatMap((w) => w.exercises.map((e) => [e.id, randomUUID()] as const)));
-  const workouts = version.content.workouts.map((w, position) => ({ id: workoutRowIds.get(w.id), workout_id: w.id, position, name: w.name }));
-  const exercises = version.content.workouts.flatMap((w) =>
-    w.exercises.map((e, position) => ({
-      id: exerciseRowIds.get(e.id),
-      workout_row_id: workoutRowIds.get(w.id),
-      exercise_id: e.id,
+export async function insertVersions(tx: EntityManager, versions: readonly NewVersion[]): Promise<VersionTree[]> {
+  if (versions.length === 0) return [];
+  const trees = versions.map((version) => ({
+    version,
+    id: randomUUID(),
+    workoutRowIds: new Map(version.content.workouts.map((w) => [w.id, randomUUID()])),
+    exerciseRowIds: new Map(version.content.workouts.flatMap((w) => w.exercises.map((e) => [e.id, randomUUID()] as const))),
+  }));
+  const headers = trees.map(({ version: v, id }) => ({
+    id,
+    program_id: v.programId,
+    user_id: v.userId,
+    version_number: v.number,
+    parent_version_id: v.parentId,
+    source: v.source,
+    name: v.name,
+    content_hash: v.contentHash,
+  }));
+  const workouts = trees.flatMap(({ version: v, id, workoutRowIds }) =>
+    v.content.workouts.map((w, position) => ({ id: workoutRowIds.get(w.id), version_id: id, user_id: v.userId, workout_id: w.id, position, name: w.name })),
+  );
+  const exercises = trees.flatMap(({ version: v, id, workoutRowIds, exerciseRowIds }) =>
+    v.content.workouts.flatMap((w) =>
+      w.exercises.map((e, position) => ({
+        id: exerciseRowIds.get(e.id),
+        version_id: id,
+        workout_row_id: workoutRowIds.get(w.id),
+        user_id: v.userId,
+        exercise_id: e.id,
+        position,
+        name: e.name,
+        notes: e.notes,
+        sets: e.sets,
+      })),
+    ),
+  );
+  const schedule = trees.flatMap(({ version: v, id, workoutRowIds }) =>
+    v.content.schedule.map((s, position) => ({
+      version_id: id,
+      user_id: v.userId,
       position,
-      name: e.name,
-      notes: e.notes,
-      sets: e.sets,
+      day_of_week: s.dayOfWeek,
+      workout_row_id: workoutRowIds.get(v.content.workouts[s.workoutIndex]!.id),
     })),
   );
-  const schedule = version.content.schedule.map((s, position) => ({
-    position,
-    day_of_week: s.dayOfWeek,
-    workout_row_id: workoutRowIds.get(version.content.workouts[s.workoutIndex]!.id),
-  }));
-  const [row] = await queryRows(
+  const rows = await queryRows(
     tx,
-    'insertVersion',
+    'insertVersions',
     `with v as (
        insert into program_versions (id, program_id, user_id, version_number, parent_version_id, source, name, content_hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?) returning id, created_at
+       select r.id, r.program_id, r.user_id, r.version_number, r.parent_version_id, r.source, r.name, r.content_hash
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, program_id uuid, user_id uuid, version_number int, parent_version_id uuid, source text, name text, content_hash text)
+       returning id, created_at
      ), w as (
        insert into program_version_workouts (id, program_version_id, user_id, workout_id, position, name)
-       select r.id, (select id from v), ?, r.workout_id, r.position, r.name
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, workout_id text, position int, name text) returning 1
+       select r.id, r.version_id, r.user_id, r.workout_id, r.position, r.name
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, version_id uuid, user_id uuid, workout_id text, position int, name text) returning 1
      ), e as (
        insert into program_version_exercises (id, program_version_id, program_version_workout_id, user_id, exercise_id, position, name, notes, sets)
-       select r.id, (select id from v), r.workout_row_id, ?, r.exercise_id, r.position, r.name, r.notes, r.sets
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, workout_row_id uuid, exercise_id text, position int, name text, notes text, sets jsonb) returning 1
+       select r.id, r.version_id, r.workout_row_id, r.user_id, r.exercise_id, r.position, r.name, r.notes, r.sets
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, version_id uuid, workout_row_id uuid, user_id uuid, exercise_id text, position int, name text, notes text, sets jsonb)
+       returning 1
      ), s as (
        insert into program_version_schedule (program_version_id, user_id, position, day_of_week, program_version_workout_id)
-       select (select id from v), ?, r.position, r.day_of_week, r.workout_row_id
-       from jsonb_to_recordset(?::jsonb) as r(position int, day_of_week smallint, workout_row_id uuid) returning 1
+       select r.version_id, r.user_id, r.position, r.day_of_week, r.workout_row_id
+       from jsonb_to_recordset(?::jsonb) as r(version_id uuid, user_id uuid, position int, day_of_week smallint, workout_row_id uuid) returning 1
      )
-     select v.created_at, (select count(*) from w) + (select count(*) from e) + (select count(*) from s) as written from v`,
-    [
-      id,
-      version.programId,
-      version.userId,
-      version.number,
-      version.parentId,
-      version.source,
-      version.name,
-      version.contentHash,
-      version.userId,
-      JSON.stringify(workouts),
-      version.userId,
-      JSON.stringify(exercises),
-      version.userId,
-      JSON.stringify(schedule),
-    ],
-    z.object({ created_at: timestamp, written: z.coerce.number() }),
+     select v.id, v.created_at, (select count(*) from w) + (select count(*) from e) + (select count(*) from s) as written from v`,
+    [JSON.stringify(headers), JSON.stringify(workouts), JSON.stringify(exercises), JSON.stringify(schedule)],
+    z.object({ id: z.string(), created_at: timestamp, written: z.coerce.number() }),
   );
-  return { ...version, id, createdAt: row!.created_at, workoutRowIds, exerciseRowIds };
+  const createdAt = new Map(rows.map((r) => [r.id, r.created_at]));
+  return trees.map(({ version, id, workoutRowIds, exerciseRowIds }) => ({ ...version, id, createdAt: createdAt.get(id)!, workoutRowIds, exerciseRowIds }));
+}
+
+export async function insertVersion(tx: EntityManager, version: NewVersion): Promise<VersionTree> {
+  const [tree] = await insertVersions(tx, [version]);
+  return tree!;
 }
 
 const setSchema = z.object({
@@ -116,8 +134,8 @@ const treeRow = z.object({
   schedule: z.array(z.object({ dayOfWeek: z.number().int(), workoutRowId: z.string() })),
 });
 
-/** Whole version trees by version id, in ONE statement, for one user. */
-export async function selectVersionTrees(em: EntityManager, userId: string, versionIds: readonly string[]): Promise<VersionTree[]> {
+/** Whole version trees by version id, in ONE statement, for one user (`null`: any user — operator commands only). */
+export async function selectVersionTrees(em: EntityManager, userId: string | null, versionIds: readonly string[]): Promise<VersionTree[]> {
   const rows = await queryRows(
     em,
     'selectVersionTrees',
@@ -130,8 +148,8 @@ export async function selectVersionTrees(em: EntityManager, userId: string, vers
        coalesce((
          select jsonb_agg(jsonb_build_object('dayOfWeek', s.day_of_week, 'workoutRowId', s.program_version_workout_id) order by s.position)
          from program_version_schedule s where s.program_version_id = v.id), '[]'::jsonb) as schedule
-     from program_versions v where v.user_id = ? and v.id = any(?::uuid[])`,
-    [userId, pgArray(versionIds)],
+     from program_versions v where (?::uuid is null or v.user_id = ?::uuid) and v.id = any(?::uuid[])`,
+    [userId, userId, pgArray(versionIds)],
     treeRow,
   );
   return rows.map(toTree);

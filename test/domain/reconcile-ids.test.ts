@@ -119,6 +119,21 @@ describe('reconcileIds', () => {
     ]);
   });
 
+  it('keeps the ids the client sent for identical exercises it reordered', () => {
+    const content: ProgramContent = { workouts: [{ id: 'W', name: 'Core', exercises: [ex('plank-1', 'Plank'), ex('plank-2', 'Plank')] }], schedule: [] };
+    const draft: ProgramDraft = { workouts: [{ ...content.workouts[0]!, exercises: [...content.workouts[0]!.exercises].reverse() }], schedule: [] };
+    expect(idsOf(reconcileIds(content, draft, freshIds()))).toEqual([['W', 'plank-2', 'plank-1']]);
+  });
+
+  it('keeps the id of a renamed and edited exercise that brings its id', () => {
+    const [upper] = stored.workouts;
+    const draft: ProgramDraft = {
+      workouts: [{ ...upper!, exercises: [{ id: 'E-bench', name: 'Incline bench', sets: sets(12) }, upper!.exercises[1]!] }],
+      schedule: [],
+    };
+    expect(idsOf(reconcileIds(stored, draft, freshIds()))).toEqual([['W-upper', 'E-bench', 'E-row']]);
+  });
+
   it('keeps identical exercises in their own workouts when workouts are reordered without ids', () => {
     const content: ProgramContent = {
       workouts: [

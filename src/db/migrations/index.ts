@@ -2,6 +2,7 @@ import { Migration0001LegacySchema } from './Migration0001LegacySchema.js';
 import { Migration0002Phase1Guarantees } from './Migration0002Phase1Guarantees.js';
 import { Migration0003ProgramVersions } from './Migration0003ProgramVersions.js';
 import { Migration0004HistoryGuards } from './Migration0004HistoryGuards.js';
+import { Migration0005BackfillRuns } from './Migration0005BackfillRuns.js';
 
 /** Every schema migration, oldest first. The first is the legacy schema and is never reverted. */
 export const migrations = [
@@ -9,6 +10,7 @@ export const migrations = [
   { name: 'Migration0002Phase1Guarantees', class: Migration0002Phase1Guarantees },
   { name: 'Migration0003ProgramVersions', class: Migration0003ProgramVersions },
   { name: 'Migration0004HistoryGuards', class: Migration0004HistoryGuards },
+  { name: 'Migration0005BackfillRuns', class: Migration0005BackfillRuns },
 ];
 
 export const LEGACY_SCHEMA_MIGRATION = 'Migration0001LegacySchema';

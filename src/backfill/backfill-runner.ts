@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import type { ProgramRow, SessionRow } from '../db/rows.js';
+import type { MatchTarget, VersionIndex } from '../domain/backfill/history-match.js';
+import { readLegacyBlob } from '../domain/legacy-blob.js';
+import { insertVersions, selectVersionTrees, type NewVersion } from '../versions/version-store.js';
+import { planHistory, planPrograms, versionTarget } from './backfill-plan.js';
+import { addCounts, emptyCounts, type BackfillCounts, type BackfillOutcome, type UnmatchedItem } from './backfill-report.js';
+import {
+  countRows,
+  finishRun,
+  insertItems,
+  insertRun,
+  linkSessions,
+  linkSets,
+  pointPrograms,
+  selectProgramBatch,
+  selectProgramsForUpdate,
+  selectRunningRun,
+  selectSessionBatch,
+  selectSetsOfSessions,
+  selectVersionHeads,
+  updateRun,
+  type RunRow,
+  type VersionHead,
+} from './backfill-store.js';
+
+export interface BackfillProgress {
+  readonly phase: 'programs' | 'sessions';
+  /** Rows (programs + sessions) processed so far, this invocation included. */
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface BackfillOptions {
+  readonly url: string;
+  readonly dryRun: boolean;
+  readonly batchSize: number;
+  readonly onProgress?: (progress: BackfillProgress) => void;
+  /** Where unmatched items go as the run finds them (a dry run has no item table). */
+  readonly onItems?: (items: readonly UnmatchedItem[]) => void;
+  /** Called when resuming an interrupted run. */
+  readonly onResume?: (run: RunRow) => void;
+}
+
+export class BackfillBusy extends Error {
+  override name = 'BackfillBusy';
+}
+
+const LOCK_KEY = "hashtext('training-subgraph:backfill')";
+
+/**
+ * Phase 3. Programs first (version 1 from the blob), then sessions and their
+ * sets (linked to version rows), each in keyset batches in primary-key order,
+ * one transaction per batch, the checkpoint written in that transaction — so a
+ * killed run resumes exactly where it stopped and a re-run changes nothing.
+ * One run at a time (session advisory lock). A dry run writes nothing.
+ */
+export async function runBackfill(orm: MikroORM, options: BackfillOptions): Promise<BackfillOutcome> {
+  const started = Date.now();
+  const lock = options.dryRun ? null : await acquireLock(options.url);
+  try {
+    const em = orm.em.fork();
+    const run = options.dryRun ? null : await startOrResume(em, options);
+    let counts = run?.counts ?? emptyCounts();
+    let phase = run?.phase ?? 'programs';
+    let lastKey = run?.last_key ?? null;
+    const totals = await countRows(em);
+    const total = totals.programs + totals.sessions;
+    let done = counts.programs.total + counts.sessions.total;
+    let rowsThisRun = 0;
+
+    const batch = async (work: (tx: EntityManager) => Promise<{ counts: BackfillCounts; items: UnmatchedItem[]; last: string | null }>) => {
+      const step = async (tx: EntityManager) => {
+        const result = await work(tx);
+        const next = addCounts(counts, result.counts);
+        const nextPhase = result.last === null ? (phase === 'programs' ? 'sessions' : 'done') : phase;
+        if (run) {
+          await insertItems(tx, run.id, result.items);
+          await updateRun(tx, run.id, nextPhase, result.last, next);
+        }
+        return { ...result, next, nextPhase };
+      };
+      const result = options.dryRun ? await step(em) : await em.transactional((tx) => step(tx as EntityManager));
+      options.onItems?.(result.items);
+      const rows = result.counts.programs.total + result.counts.sessions.total;
+      rowsThisRun += rows;
+      done += rows;
+      counts = result.next;
+      phase = result.nextPhase;
+      lastKey = result.last;
+      if (phase !== 'done') options.onProgress?.({ phase: phase as 'programs' | 'sessions', done, total });
+    };
+
+    while (phase === 'programs') {
+      await batch(async (tx) => {
+        const rows = await selectProgramBatch(tx, lastKey, options.batchSize, !options.dryRun);
+        const plan = planPrograms(rows);
+        if (!options.dryRun) await writeVersions(tx, plan.versions);
+        return { counts: plan.counts, items: plan.items, last: rows.length < options.batchSize ? null : rows.at(-1)!.id };
+      });
+    }
+    while (phase === 'sessions') {
+      await batch(async (tx) => {
+        const sessions = await selectSessionBatch(tx, lastKey, options.batchSize);
+        const { counts: late, targetOf } = await prepareTargets(tx, sessions, options.dryRun);
+        const sets = sessions.length ? await selectSetsOfSessions(tx, sessions.map((s) => s.id)) : [];
+        const plan = planHistory(sessions, sets, targetOf);
+        if (!options.dryRun) {
+          await linkSessions(tx, plan.sessionLinks);
+          await linkSets(tx, plan.setLinks);
+        }
+        return { counts: addCounts(plan.counts, late), items: plan.items, last: sessions.length < options.batchSize ? null : sessions.at(-1)!.id };
+      });
+    }
+    if (run) await finishRun(em, run.id, 'completed', null);
+    const durationMs = Date.now() - started;
+    return {
+      dryRun: options.dryRun,
+      runId: run?.id ?? null,
+      startedAt: (run?.started_at ?? new Date(started)).toISOString(),
+      finishedAt: new Date().toISOString(),
+      durationMs,
+      rowsPerSecond: rowsThisRun / Math.max(durationMs / 1000, 0.001),
+      ...counts,
+    };
+  } finally {
+    await lock?.end();
+  }
+}
+
+async function acquireLock(url: string): Promise<pg.Client> {
+  const client = new pg.Client(url);
+  await client.connect();
+  const { rows } = await client.query(`/* backfillLock */ select pg_try_advisory_lock(${LOCK_KEY}) as locked`);
+  if (!rows[0]?.locked) {
+    await client.end();
+    throw new BackfillBusy('another backfill is running on this database; wait for it to finish (it holds the backfill advisory lock)');
+  }
+  return client;
+}
+
+async function startOrResume(em: EntityManager, options: BackfillOptions): Promise<RunRow> {
+  const running = await selectRunningRun(em);
+  if (running) {
+    options.onResume?.(running);
+    return running;
+  }
+  return insertRun(em, randomUUID(), options.batchSize, emptyCounts());
+}
+
+async function writeVersions(tx: EntityManager, versions: readonly NewVersion[]): Promise<VersionIndex[]> {
+  const trees = await insertVersions(tx, versions);
+  await pointPrograms(tx, trees.map((t) => ({ programId: t.programId, versionId: t.id })));
+  return trees.map((t) => ({ versionId: t.id, content: t.content, workoutRowIds: t.workoutRowIds, exerciseRowIds: t.exerciseRowIds }));
+}
+
+/**
+ * Loads what the batch's sessions match against: for each session, its
+ * program's version current when the session started (version 1 for sessions
+ * older than every version). A readable program still without a version
+ * (created after the program phase passed it) gets its version 1 here.
+ */
+async function prepareTargets(
+  tx: EntityManager,
+  sessions: readonly SessionRow[],
+  dryRun: boolean,
+): Promise<{ counts: BackfillCounts; targetOf: (session: SessionRow) => MatchTarget }> {
+  const counts = emptyCounts();
+  const programIds = [...new Set(sessions.map((s) => s.program_id).filter((id): id is string => id !== null))];
+  const programs = new Map((programIds.length ? await selectProgramsForUpdate(tx, programIds, !dryRun) : []).map((p) => [p.id, p]));
+  const heads = programIds.length ? await selectVersionHeads(tx, programIds) : [];
+  const headsOf = new Map<string, VersionHead[]>();
+  for (const h of heads) headsOf.set(h.program_id, [...(headsOf.get(h.program_id) ?? []), h]);
+
+  const late = planPrograms([...programs.values()].filter((p) => !headsOf.has(p.id) && p.current_version_id === null));
+  const indexes = new Map<string, VersionIndex>();
+  const lateIndexes = dryRun ? late.versions.map(inMemoryIndex) : await writeVersions(tx, late.versions);
+  late.versions.forEach((v, i) => {
+    const index = lateIndexes[i]!;
+    indexes.set(index.versionId, index);
+    headsOf.set(v.programId, [{ id: index.versionId, program_id: v.programId, version_number: 1, created_at: new Date(0) }]);
+  });
+  if (!dryRun) {
+    counts.programs.total += late.versions.length;
+    counts.programs.versioned += late.versions.length;
+  }
+
+  const chosen = (session: SessionRow): VersionHead | undefined => {
+    const candidates = headsOf.get(session.program_id ?? '') ?? [];
+    return candidates.filter((h) => h.created_at <= session.started_at).at(-1) ?? candidates[0];
+  };
+  const wanted = [...new Set(sessions.map((s) => chosen(s)?.id).filter((id): id is string => id !== undefined && !indexes.has(id)))];
+  for (const tree of wanted.length ? await selectVersionTrees(tx, null, wanted) : []) {
+    indexes.set(tree.id, { versionId: tree.id, content: tree.content, workoutRowIds: tree.workoutRowIds, exerciseRowIds: tree.exerciseRowIds });
+  }
+  return {
+    counts,
+    targetOf(session) {
+      const program: ProgramRow | undefined = session.program_id ? programs.get(session.program_id) : undefined;
+      if (!program) return { kind: 'no-program' };
+      const head = chosen(session);
+      const index = head ? indexes.get(head.id) : undefined;
+      if (index) return versionTarget(program, index);
+      const read = readLegacyBlob(program.id, program.program_json);
+      return { kind: 'unreadable', detail: `program ${program.id} has an unreadable blob${read.ok ? '' : `: ${read.issues[0]?.message ?? ''}`}` };
+    },
+  };
+}
+
+/** A dry run's stand-in for a version it would create: same content, row ids that are never written. */
+function inMemoryIndex(version: NewVersion): VersionIndex {
+  return {
+    versionId: randomUUID(),
+    content: version.content,
+    workoutRowIds: new Map(version.content.workouts.map((w) => [w.id, randomUUID()])),
+    exerciseRowIds: new Map(version.content.workouts.flatMap((w) => w.exercises.map((e) => [e.id, randomUUID()] as const))),
+  };
+}

@@ -1,0 +1,188 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { pgArray } from '../db/pg-array.js';
+import { PROGRAM_COLUMNS, SESSION_COLUMNS, SET_COLUMNS, programRow, sessionRow, setRow, timestamp, type ProgramRow } from '../db/rows.js';
+import { execute, queryRows } from '../db/sql.js';
+import { countsSchema, type BackfillCounts, type UnmatchedItem } from './backfill-report.js';
+
+/**
+ * SQL of the backfill: keyset batches in primary-key order across all users,
+ * and set-based writes (one statement per table per batch, never per row).
+ */
+
+/** The next programs after `afterId`, soft-deleted ones included, locked so concurrent edits wait for the batch. */
+export async function selectProgramBatch(tx: EntityManager, afterId: string | null, limit: number, lock: boolean): Promise<ProgramRow[]> {
+  return queryRows(
+    tx,
+    'backfillSelectProgramBatch',
+    `select ${PROGRAM_COLUMNS} from programs p where (?::uuid is null or p.id > ?::uuid) order by p.id limit ? ${lock ? 'for update' : ''}`,
+    [afterId, afterId, limit],
+    programRow,
+  );
+}
+
+export async function selectProgramsForUpdate(tx: EntityManager, ids: readonly string[], lock: boolean): Promise<ProgramRow[]> {
+  return queryRows(
+    tx,
+    'backfillSelectPrograms',
+    `select ${PROGRAM_COLUMNS} from programs p where p.id = any(?::uuid[]) order by p.id ${lock ? 'for update' : ''}`,
+    [pgArray(ids)],
+    programRow,
+  );
+}
+
+/** Points each program at its new version 1; its blob is what the version was made from. */
+export async function pointPrograms(tx: EntityManager, links: readonly { programId: string; versionId: string }[]): Promise<void> {
+  if (links.length === 0) return;
+  await execute(
+    tx,
+    'backfillPointPrograms',
+    `update programs p set current_version_id = r.version_id, legacy_json_version_id = r.version_id
+     from jsonb_to_recordset(?::jsonb) as r(program_id uuid, version_id uuid)
+     where p.id = r.program_id and p.current_version_id is null`,
+    [JSON.stringify(links.map((l) => ({ program_id: l.programId, version_id: l.versionId })))],
+  );
+}
+
+export async function selectSessionBatch(tx: EntityManager, afterId: string | null, limit: number) {
+  return queryRows(
+    tx,
+    'backfillSelectSessionBatch',
+    `select ${SESSION_COLUMNS} from workout_sessions s where (?::uuid is null or s.id > ?::uuid) order by s.id limit ?`,
+    [afterId, afterId, limit],
+    sessionRow,
+  );
+}
+
+export async function selectSetsOfSessions(tx: EntityManager, sessionIds: readonly string[]) {
+  return queryRows(
+    tx,
+    'backfillSelectSets',
+    `select ${SET_COLUMNS}, st.exercise_version_id from workout_session_sets st where st.session_id = any(?::uuid[]) order by st.session_id, st.id`,
+    [pgArray(sessionIds)],
+    setRow.extend({ exercise_version_id: z.string().nullable() }),
+  );
+}
+
+const versionHead = z.object({ id: z.string(), program_id: z.string(), version_number: z.number().int(), created_at: timestamp });
+export type VersionHead = z.output<typeof versionHead>;
+
+export async function selectVersionHeads(tx: EntityManager, programIds: readonly string[]): Promise<VersionHead[]> {
+  return queryRows(
+    tx,
+    'backfillSelectVersionHeads',
+    `select v.id, v.program_id, v.version_number, v.created_at from program_versions v where v.program_id = any(?::uuid[]) order by v.program_id, v.version_number`,
+    [pgArray(programIds)],
+    versionHead,
+  );
+}
+
+/** Fills the version references (and a missing name snapshot) of sessions; never overwrites a value. */
+export async function linkSessions(
+  tx: EntityManager,
+  links: readonly { id: string; programVersionId: string; workoutVersionId: string; fillSnapshot: string | null }[],
+): Promise<void> {
+  if (links.length === 0) return;
+  await execute(
+    tx,
+    'backfillLinkSessions',
+    `update workout_sessions s set program_version_id = r.program_version_id, workout_version_id = r.workout_version_id,
+       workout_name_snapshot = coalesce(s.workout_name_snapshot, r.fill_snapshot)
+     from jsonb_to_recordset(?::jsonb) as r(id uuid, program_version_id uuid, workout_version_id uuid, fill_snapshot text)
+     where s.id = r.id and s.program_version_id is null`,
+    [JSON.stringify(links.map((l) => ({ id: l.id, program_version_id: l.programVersionId, workout_version_id: l.workoutVersionId, fill_snapshot: l.fillSnapshot })))],
+  );
+}
+
+export async function linkSets(tx: EntityManager, links: readonly { id: string; exerciseVersionId: string }[]): Promise<void> {
+  if (links.length === 0) return;
+  await execute(
+    tx,
+    'backfillLinkSets',
+    `update workout_session_sets st set exercise_version_id = r.exercise_version_id
+     from jsonb_to_recordset(?::jsonb) as r(id uuid, exercise_version_id uuid)
+     where st.id = r.id and st.exercise_version_id is null`,
+    [JSON.stringify(links.map((l) => ({ id: l.id, exercise_version_id: l.exerciseVersionId })))],
+  );
+}
+
+export async function insertItems(tx: EntityManager, runId: string, items: readonly UnmatchedItem[]): Promise<void> {
+  if (items.length === 0) return;
+  await execute(
+    tx,
+    'backfillInsertItems',
+    `insert into backfill_items (run_id, kind, record_id, reason, detail)
+     select ?, r.kind, r.id, r.reason, r.detail from jsonb_to_recordset(?::jsonb) as r(kind text, id uuid, reason text, detail text)
+     on conflict do nothing`,
+    [runId, JSON.stringify(items)],
+  );
+}
+
+const runRow = z.object({
+  id: z.string(),
+  phase: z.enum(['programs', 'sessions', 'done']),
+  last_key: z.string().nullable(),
+  counts: countsSchema,
+  started_at: timestamp,
+});
+export type RunRow = z.output<typeof runRow>;
+
+export async function selectRunningRun(tx: EntityManager): Promise<RunRow | null> {
+  const rows = await queryRows(tx, 'backfillSelectRunningRun', `select id, phase, last_key, counts, started_at from backfill_runs where status = 'running'`, [], runRow);
+  return rows[0] ?? null;
+}
+
+export async function insertRun(tx: EntityManager, id: string, batchSize: number, counts: BackfillCounts): Promise<RunRow> {
+  const [row] = await queryRows(
+    tx,
+    'backfillInsertRun',
+    `insert into backfill_runs (id, status, batch_size, phase, counts) values (?, 'running', ?, 'programs', ?::jsonb)
+     returning id, phase, last_key, counts, started_at`,
+    [id, batchSize, JSON.stringify(counts)],
+    runRow,
+  );
+  return row!;
+}
+
+/** The checkpoint: written in the same transaction as the batch it follows. */
+export async function updateRun(tx: EntityManager, id: string, phase: RunRow['phase'], lastKey: string | null, counts: BackfillCounts): Promise<void> {
+  await execute(tx, 'backfillCheckpoint', `update backfill_runs set phase = ?, last_key = ?, counts = ?::jsonb where id = ?`, [phase, lastKey, JSON.stringify(counts), id]);
+}
+
+export async function finishRun(tx: EntityManager, id: string, status: 'completed' | 'failed', error: string | null): Promise<void> {
+  await execute(tx, 'backfillFinishRun', `update backfill_runs set status = ?, finished_at = now(), error = ?, phase = case when ? = 'completed' then 'done' else phase end where id = ?`, [
+    status,
+    error,
+    status,
+    id,
+  ]);
+}
+
+export async function* streamItems(em: EntityManager, runId: string, pageSize = 1000): AsyncGenerator<UnmatchedItem> {
+  let after: { kind: string; id: string } | null = null;
+  for (;;) {
+    const rows: { kind: string; record_id: string; reason: string; detail: string }[] = await queryRows(
+      em,
+      'backfillStreamItems',
+      `select kind, record_id, reason, detail from backfill_items where run_id = ? and (?::text is null or (kind, record_id) > (?::text, ?::uuid))
+       order by kind, record_id limit ?`,
+      [runId, after?.kind ?? null, after?.kind ?? null, after?.id ?? null, pageSize],
+      z.object({ kind: z.string(), record_id: z.string(), reason: z.string(), detail: z.string() }),
+    );
+    for (const r of rows) yield { kind: r.kind as UnmatchedItem['kind'], id: r.record_id, reason: r.reason, detail: r.detail };
+    if (rows.length < pageSize) return;
+    const last = rows.at(-1)!;
+    after = { kind: last.kind, id: last.record_id };
+  }
+}
+
+export async function countRows(em: EntityManager): Promise<{ programs: number; sessions: number }> {
+  const [row] = await queryRows(
+    em,
+    'backfillCountRows',
+    'select (select count(*) from programs)::int as programs, (select count(*) from workout_sessions)::int as sessions',
+    [],
+    z.object({ programs: z.number(), sessions: z.number() }),
+  );
+  return row!;
+}
