@@ -1,0 +1,44 @@
+import { runBackfill } from '../../src/backfill/backfill-runner.js';
+import { CREATE_PROGRAM, MODIFY_PROGRAM, upperLower } from '../support/fixtures.js';
+import { ok, startTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+let db: TestDatabase;
+let legacy: TestApp;
+let versioned: TestApp;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  legacy = await startTestApp({}, db);
+  versioned = await startTestApp({ PROGRAM_VERSIONING_WRITES: 'on' }, db);
+});
+afterAll(async () => {
+  await legacy.close();
+  await versioned.close();
+  await db.close();
+});
+
+describe('backfill while users edit with versioned writes on', () => {
+  it('leaves every program with exactly one version 1 and contiguous versions', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push(ok(await legacy.gql(CREATE_PROGRAM, { input: upperLower(`p${i}`) })).createProgram.id);
+    const edits = Promise.all(
+      ids.flatMap((id, i) => [0, 1].map((k) => versioned.gql(MODIFY_PROGRAM, { id, input: upperLower(`p${i} edit ${k}`) }).then((r) => ok(r)))),
+    );
+    const [outcome] = await Promise.all([runBackfill(db.orm, { url: db.url, dryRun: false, batchSize: 3 }), edits]);
+    expect(outcome.programs.total).toBe(40);
+    expect(outcome.programs.versioned + outcome.programs.alreadyVersioned).toBe(40);
+    const { rows } = await db.sql.query(
+      `select p.id, array_agg(v.version_number order by v.version_number) as numbers, count(*) filter (where v.version_number = 1)::int as ones,
+              max(v.version_number) = (select version_number from program_versions where id = p.current_version_id) as current_is_latest
+       from programs p join program_versions v on v.program_id = p.id group by p.id`,
+    );
+    expect(rows).toHaveLength(40);
+    for (const r of rows) {
+      expect(r.ones).toBe(1);
+      expect(r.numbers).toEqual(Array.from({ length: r.numbers.length }, (_, i) => i + 1));
+      expect(r.numbers.length).toBe(3);
+      expect(r.current_is_latest).toBe(true);
+    }
+  });
+});
