@@ -26,6 +26,8 @@ const schema = z
     PROGRAM_VERSIONING_WRITES: rolloutSchema.default(0),
     PROGRAM_VERSIONING_READS: rolloutSchema.default(0),
     LEGACY_JSON_WRITES: rolloutSchema.default(100),
+    SHADOW_READ_SAMPLE: z.coerce.number().min(0, 'must be 0–1').max(1, 'must be 0–1').default(0),
+    SHADOW_READ_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .transform((env) => ({

@@ -7,6 +7,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A failure the operator can act on: its message is printed alone, exit code 1. */
+export class CommandFailed extends Error {
+  override name = 'CommandFailed';
+}
+
 export interface CommandContext {
   readonly config: Config;
   readonly orm: MikroORM;
@@ -20,7 +25,7 @@ export interface CommandContext {
  * Runs an operator command against `DATABASE_URL` or the embedded database and
  * exits with DESIGN §6's codes: 0 done, 1 failed, 2 bad usage.
  */
-export async function runCommand(command: (ctx: CommandContext) => Promise<number>): Promise<never> {
+export async function runCommand(command: (ctx: CommandContext) => Promise<number>, options: { requireSchema?: boolean } = { requireSchema: true }): Promise<never> {
   let code = 1;
   let cleanup = async (): Promise<void> => {};
   try {
@@ -31,11 +36,20 @@ export async function runCommand(command: (ctx: CommandContext) => Promise<numbe
       await orm.close();
       await location.release();
     };
+    if (options.requireSchema) {
+      const pending = await orm.getMigrator().getPendingMigrations();
+      if (pending.length > 0) {
+        throw new CommandFailed(`the database schema is not up to date (${pending.map((m) => m.name).join(', ')} pending): run \`npm run migrate -- up\` first`);
+      }
+    }
     code = await command({ config, orm, url: location.url, out: (line) => process.stdout.write(`${line}\n`) });
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`${error.message}\n`);
       code = 2;
+    } else if (error instanceof CommandFailed) {
+      process.stderr.write(`${error.message}\n`);
+      code = 1;
     } else if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       code = 2;

@@ -15,14 +15,15 @@ export function contentOfRow(row: ProgramRow): ProgramContent {
   return read.ok ? read.content : EMPTY;
 }
 
-export function programModelOfRow(row: ProgramRow): ProgramModel {
+/** The row as a model; `skipBlob` when the caller supplies the content (no blob parsing on the versioned path). */
+export function programModelOfRow(row: ProgramRow, options: { skipBlob?: boolean } = {}): ProgramModel {
   return {
     id: row.id,
     userId: row.user_id,
     name: row.name,
     isActive: row.is_active,
     updatedAt: row.updated_at,
-    content: contentOfRow(row),
+    content: options.skipBlob ? EMPTY : contentOfRow(row),
     currentVersionId: row.current_version_id,
   };
 }

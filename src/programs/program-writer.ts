@@ -138,7 +138,9 @@ export class ProgramWriter {
     if (this.flags.versioningWrites) {
       const parent = options.firstVersion ? null : await ensureCurrentVersion(tx, locked, base);
       versionId = (await recordVersion(tx, parent, { id: row.id, userId: this.userId }, name, content, source)).id;
-      if (this.flags.legacyJsonWrites) {
+      if (options.firstVersion) {
+        marker = versionId; // the row was inserted with this very content
+      } else if (this.flags.legacyJsonWrites) {
         writeBlob = versionId !== parent?.id || marker !== versionId;
         marker = versionId;
       }

@@ -7,10 +7,12 @@ import type { Config } from '../config.js';
 import { createFlagEvaluator } from '../flags/flag-snapshot.js';
 import { createApollo } from './apollo.js';
 import { createHttpServer } from './http-server.js';
+import { Metrics } from './metrics.js';
 
 export interface RunningApp {
   readonly server: Server;
   readonly url: string;
+  readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -21,7 +23,10 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger): Prom
   const production = config.NODE_ENV === 'production';
   const apollo = createApollo({ production });
   await apollo.start();
+  const metrics = new Metrics();
   const server = createHttpServer({
+    metrics,
+    shadow: { sample: config.SHADOW_READ_SAMPLE, timeoutMs: config.SHADOW_READ_TIMEOUT_MS, metrics },
     apollo,
     orm,
     authenticate: createAuthenticator(config),
@@ -38,6 +43,7 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger): Prom
   return {
     server,
     url: `http://localhost:${port}/`,
+    metrics,
     async close() {
       // Stop accepting, let in-flight requests finish, then stop Apollo.
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import { countStatements } from '../db/statement-counter.js';
 import type { FlagEvaluator } from '../flags/flag-snapshot.js';
-import { createContext, type GraphQLContext } from '../graphql/context.js';
+import { createContext, type GraphQLContext, type ShadowReadOptions } from '../graphql/context.js';
+import type { Metrics } from './metrics.js';
 
 export interface HttpServerOptions {
   readonly apollo: ApolloServer<GraphQLContext>;
@@ -17,6 +18,8 @@ export interface HttpServerOptions {
   readonly log: Logger;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
+  readonly metrics: Metrics;
+  readonly shadow: ShadowReadOptions;
   /** Adds `x-sql-statements` to responses: the statements one request ran (development and tests). */
   readonly exposeStatementCount: boolean;
 }
@@ -44,6 +47,11 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
       return send(res, 200, { status: 'ok' });
     case '/ready':
       return send(res, ...(await readiness(options.orm)));
+    case '/metrics': {
+      res.setHeader('content-type', options.metrics.registry.contentType);
+      res.end(await options.metrics.registry.metrics());
+      return;
+    }
     case '/':
     case '/graphql':
       return graphql(options, req, res, url);
@@ -73,7 +81,7 @@ async function graphql(options: HttpServerOptions, req: IncomingMessage, res: Se
       context: async () => {
         const userId = await options.authenticate(headers);
         const flags = await options.evaluateFlags(userId);
-        return createContext({ em: options.orm.em.fork(), userId, flags, requestId, log });
+        return createContext({ em: options.orm.em.fork(), userId, flags, requestId, log, shadow: options.shadow });
       },
     }),
   );

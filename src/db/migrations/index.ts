@@ -3,6 +3,7 @@ import { Migration0002Phase1Guarantees } from './Migration0002Phase1Guarantees.j
 import { Migration0003ProgramVersions } from './Migration0003ProgramVersions.js';
 import { Migration0004HistoryGuards } from './Migration0004HistoryGuards.js';
 import { Migration0005BackfillRuns } from './Migration0005BackfillRuns.js';
+import { Migration0006VersionedReadIndexes } from './Migration0006VersionedReadIndexes.js';
 
 /** Every schema migration, oldest first. The first is the legacy schema and is never reverted. */
 export const migrations = [
@@ -11,6 +12,7 @@ export const migrations = [
   { name: 'Migration0003ProgramVersions', class: Migration0003ProgramVersions },
   { name: 'Migration0004HistoryGuards', class: Migration0004HistoryGuards },
   { name: 'Migration0005BackfillRuns', class: Migration0005BackfillRuns },
+  { name: 'Migration0006VersionedReadIndexes', class: Migration0006VersionedReadIndexes },
 ];
 
 export const LEGACY_SCHEMA_MIGRATION = 'Migration0001LegacySchema';

@@ -1,0 +1,12 @@
+import { restoreLegacy } from '../versions/restore-legacy.js';
+import { runCommand } from './run-command.js';
+
+/** `npm run restore-legacy`: rewrite every legacy blob that is behind its program's current version. */
+await runCommand(async ({ orm, out }) => {
+  const restored = await restoreLegacy(orm, {
+    batchSize: 200,
+    onProgress: (n) => process.stderr.write(`${new Date().toISOString()} restore-legacy: ${n} program(s) rewritten\n`),
+  });
+  out(restored === 0 ? 'nothing to restore: every legacy blob holds its program’s current version' : `restored ${restored} program blob(s) from their current version`);
+  return 0;
+});

@@ -1,0 +1,95 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { addDays, layOutCalendar, parseDate } from '../domain/calendar.js';
+import {
+  selectSessionPage,
+  selectSessionsBetween,
+  selectSessionsByIds,
+  selectSetsBySessionIds,
+  toPerformedSetModel,
+  toSessionModel,
+} from '../sessions/session-store.js';
+import { workoutModels, type ExercisePerformanceModel, type SessionModel, type WorkoutModel } from './models.js';
+import type { ProgramSource } from './program-source.js';
+import type { ReadPath } from './read-path.js';
+
+/**
+ * Name shown for a session logged before Phase 1 stored snapshots, when its
+ * workout is no longer in the program either: history must still render.
+ */
+export const UNKNOWN_WORKOUT_NAME = 'Unnamed workout';
+
+export interface ReadPathParts {
+  readonly programs: ProgramSource;
+  /** Last performance of many exercises in one statement. */
+  readonly lastPerformance: (exerciseIds: readonly string[]) => Promise<Map<string, ExercisePerformanceModel>>;
+  /** A path may know a session's workout name better than from the program as it is now (e.g. from the version it was logged on). */
+  readonly loggedWorkoutName?: (session: SessionModel) => Promise<string | null>;
+}
+
+/**
+ * A read path from its two differing parts — where program content comes from
+ * and how last performance is found. History rows (sessions, sets) are the
+ * same tables on both paths, read the same way here.
+ */
+export function composeReadPath(em: EntityManager, userId: string, parts: ReadPathParts): ReadPath {
+  const { programs } = parts;
+  const sessions = new DataLoader<string, SessionModel | null>(async (ids) => {
+    const rows = await selectSessionsByIds(em, userId, ids);
+    return ids.map((id) => {
+      const row = rows.find((r) => r.id === id);
+      return row ? toSessionModel(row) : null;
+    });
+  });
+  const sets = new DataLoader(async (sessionIds: readonly string[]) => {
+    const rows = await selectSetsBySessionIds(em, userId, sessionIds);
+    return sessionIds.map((id) => rows.filter((r) => r.session_id === id).map(toPerformedSetModel));
+  });
+  const lastPerformance = new DataLoader(async (exerciseIds: readonly string[]) => {
+    const found = await parts.lastPerformance(exerciseIds);
+    return exerciseIds.map((id) => found.get(id) ?? null);
+  });
+
+  const sessionWorkout = async (session: SessionModel): Promise<WorkoutModel | null> => {
+    if (!session.programId || !session.workoutId) return null;
+    const program = await programs.byId(session.programId);
+    if (!program) return null;
+    return workoutModels(program.model.id, program.model.content).find((w) => w.id === session.workoutId) ?? null;
+  };
+
+  return {
+    async program(id) {
+      const found = await programs.byId(id);
+      return found && !found.deleted ? found.model : null;
+    },
+    programs: () => programs.ofUser(),
+    activeProgram: () => programs.active(),
+    session: (id) => sessions.load(id),
+    async sessions(first, after) {
+      const rows = await selectSessionPage(em, userId, first, after);
+      return { sessions: rows.slice(0, first).map(toSessionModel), hasNextPage: rows.length > first };
+    },
+    sessionSets: (session) => sets.load(session.id),
+    sessionWorkout,
+    async sessionWorkoutName(session) {
+      // Rows logged before Phase 1 have no snapshot: derive the name — from the
+      // version the session was logged on where the path knows it, else from
+      // the workout the row points at in the program now — else a fixed label.
+      if (session.workoutNameSnapshot !== null) return session.workoutNameSnapshot;
+      return (await parts.loggedWorkoutName?.(session)) ?? (await sessionWorkout(session))?.name ?? UNKNOWN_WORKOUT_NAME;
+    },
+    lastPerformance: (exerciseId) => lastPerformance.load(exerciseId),
+    async calendar(fromText, toText) {
+      const from = parseDate(fromText);
+      const to = parseDate(toText);
+      if (!from || !to) throw new Error('calendar: dates must be validated by the caller');
+      const [active, rows] = await Promise.all([programs.active(), selectSessionsBetween(em, userId, from, addDays(to, 1))]);
+      const workouts = active ? workoutModels(active.id, active.content) : [];
+      return layOutCalendar(from, to, active?.content.schedule ?? [], workouts, rows.map(toSessionModel));
+    },
+    forget() {
+      programs.forget();
+      for (const loader of [sessions, sets, lastPerformance]) loader.clearAll();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { SET_COLUMNS, setRow, timestamp } from '../db/rows.js';
+import { toPerformedSetModel } from '../sessions/session-store.js';
+import type { ExercisePerformanceModel } from './models.js';
+
+/** What both last-performance statements select: the wanted id, a set, and its session (prefixed `s_`). */
+export const LAST_PERFORMANCE_COLUMNS = `latest.exercise_id as wanted_id, ${SET_COLUMNS},
+  s.id as s_id, s.user_id as s_user_id, s.program_id as s_program_id, s.workout_id as s_workout_id,
+  s.workout_name_snapshot as s_workout_name_snapshot, s.started_at as s_started_at, s.completed_at as s_completed_at,
+  s.program_version_id as s_program_version_id, s.workout_version_id as s_workout_version_id`;
+
+export const lastPerformanceRow = setRow.extend({
+  wanted_id: z.string(),
+  s_id: z.string(),
+  s_user_id: z.string(),
+  s_program_id: z.string().nullable(),
+  s_workout_id: z.string().nullable(),
+  s_workout_name_snapshot: z.string().nullable(),
+  s_started_at: timestamp,
+  s_completed_at: timestamp.nullable(),
+  s_program_version_id: z.string().nullable(),
+  s_workout_version_id: z.string().nullable(),
+});
+
+/** Rows ordered by wanted id then set → one performance per wanted id. */
+export function groupPerformances(rows: readonly z.output<typeof lastPerformanceRow>[]): Map<string, ExercisePerformanceModel> {
+  const sets = new Map<string, ReturnType<typeof toPerformedSetModel>[]>();
+  const result = new Map<string, ExercisePerformanceModel>();
+  for (const r of rows) {
+    const list = sets.get(r.wanted_id);
+    if (list) {
+      list.push(toPerformedSetModel(r));
+      continue;
+    }
+    const own = [toPerformedSetModel(r)];
+    sets.set(r.wanted_id, own);
+    result.set(r.wanted_id, {
+      exerciseId: r.wanted_id,
+      sets: own,
+      session: {
+        id: r.s_id,
+        userId: r.s_user_id,
+        programId: r.s_program_id,
+        workoutId: r.s_workout_id,
+        workoutNameSnapshot: r.s_workout_name_snapshot,
+        startedAt: r.s_started_at,
+        completedAt: r.s_completed_at,
+        programVersionId: r.s_program_version_id,
+        workoutVersionId: r.s_workout_version_id,
+      },
+    });
+  }
+  return result;
+}

@@ -1,0 +1,53 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ProgramRow } from '../db/rows.js';
+import { selectActiveProgram, selectProgramsByIds, selectProgramsOfUser } from '../programs/program-store.js';
+import type { ProgramModel } from './models.js';
+
+/** A program as a read path shows it, with whether it is soft-deleted (history of deleted programs still needs it). */
+export interface SourcedProgram {
+  readonly model: ProgramModel;
+  readonly deleted: boolean;
+}
+
+/**
+ * Where a read path takes program content from. The rows are the same on both
+ * paths (legacy `programs`); only `contentOf` differs: the blob, or the
+ * current version's rows. Batched: rows by id in one statement per tick, and
+ * contents of many rows in one statement.
+ */
+export interface ProgramSource {
+  byId(id: string): Promise<SourcedProgram | null>;
+  ofUser(): Promise<ProgramModel[]>;
+  active(): Promise<ProgramModel | null>;
+  forget(): void;
+}
+
+export type ContentLoader = (rows: readonly ProgramRow[]) => Promise<ProgramModel[]>;
+
+export function createProgramSource(em: EntityManager, userId: string, modelsOf: ContentLoader): ProgramSource {
+  const byId = new DataLoader<string, SourcedProgram | null>(async (ids) => {
+    const rows = await selectProgramsByIds(em, userId, ids, { includeDeleted: true });
+    const models = await modelsOf(rows);
+    return ids.map((id) => {
+      const i = rows.findIndex((r) => r.id === id);
+      return i < 0 ? null : { model: models[i]!, deleted: rows[i]!.deleted_at !== null };
+    });
+  });
+  const prime = (rows: readonly ProgramRow[], models: readonly ProgramModel[]) => {
+    rows.forEach((row, i) => byId.prime(row.id, { model: models[i]!, deleted: row.deleted_at !== null }));
+    return [...models];
+  };
+  return {
+    byId: (id) => byId.load(id),
+    async ofUser() {
+      const rows = await selectProgramsOfUser(em, userId);
+      return prime(rows, await modelsOf(rows));
+    },
+    async active() {
+      const row = await selectActiveProgram(em, userId);
+      return row ? (prime([row], await modelsOf([row]))[0] ?? null) : null;
+    },
+    forget: () => byId.clearAll(),
+  };
+}

@@ -1,0 +1,30 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ProgramRow } from '../../db/rows.js';
+import { programModelOfRow } from '../../programs/program-content.js';
+import { selectVersionTrees } from '../../versions/version-store.js';
+import { composeReadPath } from '../compose-read-path.js';
+import type { ProgramModel } from '../models.js';
+import { createProgramSource } from '../program-source.js';
+import type { ReadPath } from '../read-path.js';
+import { selectLastPerformanceVersioned } from './last-performance-versioned.js';
+
+/**
+ * Reads from the versioned tables: program content from the program's current
+ * version (one statement for all programs of a batch), last performance by
+ * stable exercise id across versions. A program the backfill has not reached
+ * yet still shows its blob, so the app stays usable mid-migration.
+ */
+export function createVersionedReadPath(em: EntityManager, userId: string): ReadPath {
+  const modelsOf = async (rows: readonly ProgramRow[]): Promise<ProgramModel[]> => {
+    const versionIds = rows.map((r) => r.current_version_id).filter((id): id is string => id !== null);
+    const trees = new Map((versionIds.length ? await selectVersionTrees(em, userId, versionIds) : []).map((t) => [t.id, t]));
+    return rows.map((row) => {
+      const tree = row.current_version_id ? trees.get(row.current_version_id) : undefined;
+      return tree ? { ...programModelOfRow(row, { skipBlob: true }), content: tree.content } : programModelOfRow(row);
+    });
+  };
+  return composeReadPath(em, userId, {
+    programs: createProgramSource(em, userId, modelsOf),
+    lastPerformance: (ids) => selectLastPerformanceVersioned(em, userId, ids),
+  });
+}

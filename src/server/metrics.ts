@@ -1,0 +1,32 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every Prometheus metric of one server, on a registry of its own (several servers may share a test process). */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly shadowReads = new Counter({
+    name: 'training_shadow_reads_total',
+    help: 'Phase 4 shadow reads: versioned reads compared with the legacy read, by operation and outcome (matched, mismatched, errored, timed_out)',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly requests = new Histogram({
+    name: 'training_graphql_request_duration_seconds',
+    help: 'GraphQL operations by operation name, read path and outcome',
+    labelNames: ['operation', 'path', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly errors = new Counter({
+    name: 'training_graphql_errors_total',
+    help: 'GraphQL errors by code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'training_' });
+  }
+}
