@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { pgArray } from '../db/pg-array.js';
 import { PROGRAM_COLUMNS, SESSION_COLUMNS, SET_COLUMNS, programRow, sessionRow, setRow, timestamp, type ProgramRow } from '../db/rows.js';
@@ -185,4 +185,16 @@ export async function countRows(em: EntityManager): Promise<{ programs: number; 
     z.object({ programs: z.number(), sessions: z.number() }),
   );
   return row!;
+}
+
+/** Status and counts of the most recent run (for the server's metrics). */
+export async function latestBackfillRun(orm: MikroORM): Promise<{ status: string; counts: BackfillCounts } | null> {
+  const rows = await queryRows(
+    orm.em.fork(),
+    'latestBackfillRun',
+    'select status, counts from backfill_runs order by started_at desc limit 1',
+    [],
+    z.object({ status: z.string(), counts: countsSchema }),
+  );
+  return rows[0] ?? null;
 }

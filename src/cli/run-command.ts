@@ -36,6 +36,13 @@ export async function runCommand(command: (ctx: CommandContext) => Promise<numbe
       await orm.close();
       await location.release();
     };
+    // Ctrl-C or a stop signal: close the pool and stop an embedded server this command started.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        process.stderr.write(`${signal}: stopping\n`);
+        void cleanup().finally(() => process.exit(130));
+      });
+    }
     if (options.requireSchema) {
       const pending = await orm.getMigrator().getPendingMigrations();
       if (pending.length > 0) {

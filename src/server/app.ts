@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { createFlagEvaluator } from '../flags/flag-snapshot.js';
 import { createApollo } from './apollo.js';
 import { createHttpServer } from './http-server.js';
+import { latestBackfillRun } from '../backfill/backfill-store.js';
 import { Metrics } from './metrics.js';
 
 export interface RunningApp {
@@ -21,9 +22,9 @@ export const MAX_BODY_BYTES = 1_000_000;
 /** Starts Apollo and the HTTP server on an already-migrated database. */
 export async function startApp(config: Config, orm: MikroORM, log: Logger): Promise<RunningApp> {
   const production = config.NODE_ENV === 'production';
-  const apollo = createApollo({ production });
+  const metrics = new Metrics(() => latestBackfillRun(orm));
+  const apollo = createApollo({ production, metrics });
   await apollo.start();
-  const metrics = new Metrics();
   const server = createHttpServer({
     metrics,
     shadow: { sample: config.SHADOW_READ_SAMPLE, timeoutMs: config.SHADOW_READ_TIMEOUT_MS, metrics },

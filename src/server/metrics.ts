@@ -1,4 +1,7 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The latest backfill run's counts, read at scrape time (the backfill runs in its own process). */
+export type BackfillCountsSource = () => Promise<{ status: string; counts: Record<'programs' | 'sessions' | 'sets', Record<string, number>> } | null>;
 
 /** Every Prometheus metric of one server, on a registry of its own (several servers may share a test process). */
 export class Metrics {
@@ -26,7 +29,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(backfill?: BackfillCountsSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'training_' });
+    if (!backfill) return;
+    new Gauge({
+      name: 'training_backfill_records',
+      help: "The latest backfill run's records by kind (programs, sessions, sets) and outcome (total, linked, linkedByName, unmatched, versioned, …)",
+      labelNames: ['kind', 'outcome', 'status'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const latest = await backfill().catch(() => null);
+        if (!latest) return;
+        for (const kind of ['programs', 'sessions', 'sets'] as const) {
+          for (const [outcome, value] of Object.entries(latest.counts[kind])) this.set({ kind, outcome, status: latest.status }, value);
+        }
+      },
+    });
   }
 }
