@@ -16,6 +16,7 @@ const schema = z
     DATA_DIR: z.string().min(1).default('.data'),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(5000),
     SEED_DEMO_DATA: onOff.default('on'),
     AUTH_MODE: z.enum(['dev-header', 'jwt']).optional(),
     ALLOW_DEV_HEADER_IN_PRODUCTION: onOff.default('off'),

@@ -18,7 +18,7 @@ try {
 }
 const log = createLogger(config.LOG_LEVEL);
 const location = await locateDatabase(config, (line) => log.debug({ postgres: line }));
-const orm = await createOrm({ url: location.url, poolMax: config.DB_POOL_MAX });
+const orm = await createOrm({ url: location.url, poolMax: config.DB_POOL_MAX, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS });
 const applied = await migrateUp(orm);
 if (applied.length) log.info({ applied }, 'migrations applied');
 if (config.SEED_DEMO_DATA === 'on') {

@@ -7,6 +7,8 @@ import { recordStatement } from './statement-counter.js';
 export interface OrmOptions {
   readonly url: string;
   readonly poolMax?: number;
+  /** How long a request waits for a free connection before failing as retryable. */
+  readonly acquireTimeoutMs?: number;
 }
 
 /** One MikroORM instance per process; requests fork its EntityManager. */
@@ -18,7 +20,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
       extensions: [Migrator],
       discovery: { warnWhenNoEntities: false },
       allowGlobalContext: false,
-      pool: { min: 0, max: options.poolMax ?? 10, acquireTimeoutMillis: 10_000 },
+      pool: { min: 0, max: options.poolMax ?? 10, acquireTimeoutMillis: options.acquireTimeoutMs ?? 5000 },
       driverOptions: { connection: { application_name: 'training-subgraph' } },
       migrations: {
         migrationsList: migrations,

@@ -3,6 +3,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
+import { isTransientDatabaseError } from '../db/transient-errors.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
@@ -78,6 +79,14 @@ function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFor
   if (original instanceof AppError) return { ...formatted, extensions: { ...formatted.extensions } };
   const code = String(formatted.extensions?.code ?? '');
   if (CLIENT_CODES.has(code)) return formatted;
+  if (isTransientDatabaseError(original)) {
+    return {
+      message: 'The database is briefly unavailable; retry the request',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryable: true },
+    };
+  }
   return {
     message: 'Internal server error',
     locations: formatted.locations,
@@ -99,12 +108,14 @@ function logRequests(metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            if (!(original instanceof AppError) && !CLIENT_CODES.has(String(error.extensions?.code ?? ''))) {
-              contextValue.log.error({ err: original, path: error.path }, 'internal error');
-            }
+            if (original instanceof AppError || CLIENT_CODES.has(String(error.extensions?.code ?? ''))) continue;
+            if (isTransientDatabaseError(original)) contextValue.log.warn({ err: original, path: error.path }, 'database unavailable');
+            else contextValue.log.error({ err: original, path: error.path }, 'internal error');
           }
         },
-        async willSendResponse({ operationName, errors }) {
+        async willSendResponse({ operationName, errors, response }) {
+          // Nothing but "retry later" to say: tell HTTP clients and proxies so too.
+          if (errors?.length && errors.every((e) => isTransientDatabaseError(unwrapResolverError(e)))) response.http.status = 503;
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           const codes = errors?.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')) ?? [];
           const path = contextValue.flags?.versioningReads ? 'versioned' : 'legacy';
