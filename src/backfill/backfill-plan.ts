@@ -1,6 +1,7 @@
 import type { ProgramRow, SessionRow, SetRow } from '../db/rows.js';
 import { duplicatedRawIds, matchSession, type MatchTarget, type VersionIndex } from '../domain/backfill/history-match.js';
 import { readLegacyBlob } from '../domain/legacy-blob.js';
+import { blobSync } from '../versions/blob-sync.js';
 import { contentHash } from '../versions/content-hash.js';
 import type { NewVersion } from '../versions/version-store.js';
 import { emptyCounts, type BackfillCounts, type UnmatchedItem } from './backfill-report.js';
@@ -13,39 +14,55 @@ import { emptyCounts, type BackfillCounts, type UnmatchedItem } from './backfill
 export interface ProgramPlan {
   readonly counts: BackfillCounts;
   readonly versions: NewVersion[];
+  /** Programs whose blob already equals their current version: only the blob's version pointer is set. */
+  readonly repoint: { programId: string; versionId: string }[];
   readonly items: UnmatchedItem[];
 }
 
-/** Version 1 for every readable program without a version; unreadable ones are reported. */
-export function planPrograms(rows: readonly ProgramRow[]): ProgramPlan {
+/** The current version's number and hash, for programs that have one. */
+export type CurrentHeads = ReadonlyMap<string, { readonly number: number; readonly contentHash: string }>;
+
+/**
+ * Version 1 for every readable program without a version, and a catch-up
+ * version for every program whose blob was written after its last version
+ * (versioned writes were off for a while); unreadable ones are reported.
+ */
+export function planPrograms(rows: readonly ProgramRow[], heads: CurrentHeads = new Map()): ProgramPlan {
   const counts = emptyCounts();
-  const versions: NewVersion[] = [];
-  const items: UnmatchedItem[] = [];
+  const plan: ProgramPlan = { counts, versions: [], repoint: [], items: [] };
   for (const row of rows) {
     counts.programs.total += 1;
-    if (row.current_version_id !== null) {
+    const sync = blobSync(row);
+    if (sync === 'in-sync' || sync === 'version-newer') {
       counts.programs.alreadyVersioned += 1;
       continue;
     }
     const read = readLegacyBlob(row.id, row.program_json);
     if (!read.ok) {
       counts.programs.unreadable += 1;
-      items.push({ kind: 'program', id: row.id, reason: 'UNREADABLE_BLOB', detail: read.issues.map((i) => `${i.path || '(blob)'}: ${i.message}`).join('; ').slice(0, 500) });
+      plan.items.push({ kind: 'program', id: row.id, reason: 'UNREADABLE_BLOB', detail: read.issues.map((i) => `${i.path || '(blob)'}: ${i.message}`).join('; ').slice(0, 500) });
+      continue;
+    }
+    const hash = contentHash(row.name, read.content);
+    const head = row.current_version_id ? heads.get(row.current_version_id) : undefined;
+    if (sync === 'blob-newer' && head?.contentHash === hash) {
+      counts.programs.alreadyVersioned += 1;
+      plan.repoint.push({ programId: row.id, versionId: row.current_version_id! });
       continue;
     }
     counts.programs.versioned += 1;
-    versions.push({
+    plan.versions.push({
       programId: row.id,
       userId: row.user_id,
-      number: 1,
-      parentId: null,
+      number: (head?.number ?? 0) + 1,
+      parentId: row.current_version_id,
       source: 'BACKFILL',
       name: row.name,
-      contentHash: contentHash(row.name, read.content),
+      contentHash: hash,
       content: read.content,
     });
   }
-  return { counts, versions, items };
+  return plan;
 }
 
 export interface SetWithVersion extends SetRow {
@@ -108,8 +125,20 @@ export function planHistory(sessions: readonly SessionRow[], sets: readonly SetW
   return plan;
 }
 
-/** The match target for sessions of one program, given the version chosen for them. */
+/**
+ * The match target for sessions of one program, given the version chosen for
+ * them. A raw id the blob repeats identifies nothing — unless the reader kept
+ * it (the other holders were unreadable and dropped), in which case reads show
+ * it and history may match it.
+ */
 export function versionTarget(program: ProgramRow, version: VersionIndex): MatchTarget {
   const duplicated = duplicatedRawIds(program.program_json);
-  return { kind: 'version', version, ambiguousWorkoutIds: duplicated.workouts, ambiguousExerciseIds: duplicated.exercises };
+  const workoutIds = new Set(version.content.workouts.map((w) => w.id));
+  const exerciseIds = new Set(version.content.workouts.flatMap((w) => w.exercises.map((e) => e.id)));
+  return {
+    kind: 'version',
+    version,
+    ambiguousWorkoutIds: new Set([...duplicated.workouts].filter((id) => !workoutIds.has(id))),
+    ambiguousExerciseIds: new Set([...duplicated.exercises].filter((id) => !exerciseIds.has(id))),
+  };
 }

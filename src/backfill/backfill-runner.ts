@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { ProgramRow, SessionRow } from '../db/rows.js';
 import type { MatchTarget, VersionIndex } from '../domain/backfill/history-match.js';
 import { readLegacyBlob } from '../domain/legacy-blob.js';
+import { blobSync } from '../versions/blob-sync.js';
 import { insertVersions, selectVersionTrees, type NewVersion } from '../versions/version-store.js';
 import { planHistory, planPrograms, versionTarget } from './backfill-plan.js';
 import { addCounts, emptyCounts, type BackfillCounts, type BackfillOutcome, type UnmatchedItem } from './backfill-report.js';
@@ -20,6 +21,7 @@ import {
   selectRunningRun,
   selectSessionBatch,
   selectSetsOfSessions,
+  selectVersionHashes,
   selectVersionHeads,
   updateRun,
   type RunRow,
@@ -96,8 +98,12 @@ export async function runBackfill(orm: MikroORM, options: BackfillOptions): Prom
     while (phase === 'programs') {
       await batch(async (tx) => {
         const rows = await selectProgramBatch(tx, lastKey, options.batchSize, !options.dryRun);
-        const plan = planPrograms(rows);
-        if (!options.dryRun) await writeVersions(tx, plan.versions);
+        const behind = rows.filter((r) => blobSync(r) === 'blob-newer').map((r) => r.current_version_id!);
+        const plan = planPrograms(rows, await selectVersionHashes(tx, behind));
+        if (!options.dryRun) {
+          await writeVersions(tx, plan.versions);
+          await pointPrograms(tx, plan.repoint);
+        }
         return { counts: plan.counts, items: plan.items, last: rows.length < options.batchSize ? null : rows.at(-1)!.id };
       });
     }
@@ -187,9 +193,15 @@ async function prepareTargets(
     counts.programs.versioned += late.versions.length;
   }
 
+  // A session already linked keeps its own version (its unlinked sets match there);
+  // others match the version current when they started (version 1 if older than all).
   const chosen = (session: SessionRow): VersionHead | undefined => {
     const candidates = headsOf.get(session.program_id ?? '') ?? [];
-    return candidates.filter((h) => h.created_at <= session.started_at).at(-1) ?? candidates[0];
+    return (
+      candidates.find((h) => h.id === session.program_version_id) ??
+      candidates.filter((h) => h.created_at <= session.started_at).at(-1) ??
+      candidates[0]
+    );
   };
   const wanted = [...new Set(sessions.map((s) => chosen(s)?.id).filter((id): id is string => id !== undefined && !indexes.has(id)))];
   for (const tree of wanted.length ? await selectVersionTrees(tx, null, wanted) : []) {

@@ -31,7 +31,7 @@ export async function selectProgramsForUpdate(tx: EntityManager, ids: readonly s
   );
 }
 
-/** Points each program at its new version 1; its blob is what the version was made from. */
+/** Points each program at a version its blob holds (a new version 1 or catch-up version, or its current one). */
 export async function pointPrograms(tx: EntityManager, links: readonly { programId: string; versionId: string }[]): Promise<void> {
   if (links.length === 0) return;
   await execute(
@@ -39,9 +39,22 @@ export async function pointPrograms(tx: EntityManager, links: readonly { program
     'backfillPointPrograms',
     `update programs p set current_version_id = r.version_id, legacy_json_version_id = r.version_id
      from jsonb_to_recordset(?::jsonb) as r(program_id uuid, version_id uuid)
-     where p.id = r.program_id and p.current_version_id is null`,
+     where p.id = r.program_id`,
     [JSON.stringify(links.map((l) => ({ program_id: l.programId, version_id: l.versionId })))],
   );
+}
+
+/** Number and hash of versions by id (the current versions of a batch's programs). */
+export async function selectVersionHashes(tx: EntityManager, versionIds: readonly string[]): Promise<Map<string, { number: number; contentHash: string }>> {
+  if (versionIds.length === 0) return new Map();
+  const rows = await queryRows(
+    tx,
+    'backfillSelectVersionHashes',
+    'select v.id, v.version_number, v.content_hash from program_versions v where v.id = any(?::uuid[])',
+    [pgArray(versionIds)],
+    z.object({ id: z.string(), version_number: z.number().int(), content_hash: z.string() }),
+  );
+  return new Map(rows.map((r) => [r.id, { number: r.version_number, contentHash: r.content_hash }]));
 }
 
 export async function selectSessionBatch(tx: EntityManager, afterId: string | null, limit: number) {

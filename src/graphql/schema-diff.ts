@@ -1,5 +1,5 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { CriticalityLevel, diff } from '@graphql-inspector/core';
+import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import { parse, type GraphQLSchema } from 'graphql';
 
 export type ChangeLevel = 'BREAKING' | 'DANGEROUS' | 'NON_BREAKING';
@@ -25,6 +25,21 @@ const LEVELS: Record<CriticalityLevel, ChangeLevel> = {
 };
 
 /**
+ * graphql-inspector rates a removed or changed `@key` as dangerous; for a
+ * subgraph it breaks: other subgraphs reference the entity by that key and the
+ * router plans `_entities` calls with it.
+ */
+const KEY_USAGE = /(^|\.)@key(\.|$)/;
+const KEY_BREAKING_TYPES = /^DIRECTIVE_USAGE_(OBJECT|INTERFACE)_REMOVED$|^DIRECTIVE_USAGE_ARGUMENT_REMOVED$/;
+
+function levelOf(change: Change): { level: ChangeLevel; reason: string | null } {
+  if (change.path && KEY_USAGE.test(change.path) && KEY_BREAKING_TYPES.test(String(change.type))) {
+    return { level: 'BREAKING', reason: 'Other subgraphs and the router fetch this entity by its key: removing or changing a key breaks them. Add the new key beside the old one instead.' };
+  }
+  return { level: LEVELS[change.criticality.level], reason: change.criticality.reason ?? null };
+}
+
+/**
  * Both sides are built as subgraph schemas, so federation's directives resolve
  * and `_entities`/`_service` (what the gateway calls) are compared too.
  */
@@ -40,13 +55,7 @@ function subgraphSchema(sdl: string, label: string): GraphQLSchema {
 export async function schemaChanges(oldSdl: string, newSdl: string): Promise<SchemaChange[]> {
   const changes = await diff(subgraphSchema(oldSdl, 'old'), subgraphSchema(newSdl, 'new'));
   return changes
-    .map((change) => ({
-      level: LEVELS[change.criticality.level],
-      type: String(change.type),
-      path: change.path ?? null,
-      message: change.message,
-      reason: change.criticality.reason ?? null,
-    }))
+    .map((change) => ({ ...levelOf(change), type: String(change.type), path: change.path ?? null, message: change.message }))
     .sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || (a.path ?? '').localeCompare(b.path ?? ''));
 }
 

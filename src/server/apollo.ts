@@ -1,6 +1,8 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Logger } from 'pino';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { isTransientDatabaseError } from '../db/transient-errors.js';
@@ -8,10 +10,12 @@ import { AppError, ErrorCode } from '../errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import type { Metrics } from './metrics.js';
+import { rejectNulCharacters } from './reject-nul-characters.js';
 
 export interface ApolloOptions {
   readonly production: boolean;
   readonly metrics: Metrics;
+  readonly log: Logger;
 }
 
 /**
@@ -49,9 +53,13 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
       ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
       : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
     logRequests(options.metrics),
+    rejectNulCharacters<GraphQLContext>(),
+    // Federated tracing (ftv1) hands per-field timings to whoever asks: development only.
+    ...(options.production ? [ApolloServerPluginInlineTraceDisabled()] : []),
   ];
   return new ApolloServer<GraphQLContext>({
     schema: buildSchema(),
+    logger: options.log,
     introspection: !options.production,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,

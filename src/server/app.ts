@@ -23,7 +23,7 @@ export const MAX_BODY_BYTES = 1_000_000;
 export async function startApp(config: Config, orm: MikroORM, log: Logger): Promise<RunningApp> {
   const production = config.NODE_ENV === 'production';
   const metrics = new Metrics(() => latestBackfillRun(orm));
-  const apollo = createApollo({ production, metrics });
+  const apollo = createApollo({ production, metrics, log });
   await apollo.start();
   const server = createHttpServer({
     metrics,

@@ -1,4 +1,3 @@
-import { duplicatedRawIds } from '../../src/domain/backfill/history-match.js';
 import { readLegacyBlob } from '../../src/domain/legacy-blob.js';
 import { normaliseName } from '../../src/domain/normalise-name.js';
 import type { ProgramContent, Workout } from '../../src/domain/program.js';
@@ -9,9 +8,12 @@ import type { Corpus } from './corpus.js';
  * DESIGN §3/§6 and the order of evidence in history-match.ts (stable id, then
  * a unique normalised name, then — for a session with neither — the logged
  * exercise names when they fit exactly one workout; ambiguity is never
- * guessed). It reuses only the blob reader (whose ids both read paths show)
- * and the raw-duplicate rule; the matching itself is restated independently,
- * so the end-to-end test checks the runner links each row to the RIGHT row.
+ * guessed). It reuses only the blob reader, whose ids both read paths show:
+ * an id counts when reads show it. The matching itself is restated
+ * independently, so the end-to-end test checks that the runner links each row
+ * to the RIGHT row. (Ids a blob repeats are replaced by derived ids when read,
+ * so they identify nothing; corpora never repeat an id only on an item the
+ * reader drops — see backfill-links-ids-repeated-only-by-dropped-items.test.ts.)
  */
 
 export type Expected =
@@ -30,12 +32,10 @@ export interface ExpectedOutcomes {
 export function expectedOutcomes(corpus: Corpus): ExpectedOutcomes {
   const readablePrograms = new Map<string, ProgramContent>();
   const unreadablePrograms = new Set<string>();
-  const ambiguous = new Map<string, { workouts: Set<string>; exercises: Set<string> }>();
   for (const program of corpus.programs) {
     const read = readLegacyBlob(program.id, program.blob);
     if (read.ok) readablePrograms.set(program.id, read.content);
     else unreadablePrograms.add(program.id);
-    ambiguous.set(program.id, duplicatedRawIds(program.blob));
   }
   const setsOf = new Map<string, Corpus['sets'][number][]>();
   for (const set of corpus.sets) setsOf.set(set.sessionId, [...(setsOf.get(set.sessionId) ?? []), set]);
@@ -45,16 +45,15 @@ export function expectedOutcomes(corpus: Corpus): ExpectedOutcomes {
   for (const session of corpus.sessions) {
     const own = setsOf.get(session.id) ?? [];
     const content = session.programId ? readablePrograms.get(session.programId) : undefined;
-    const dup = session.programId ? ambiguous.get(session.programId)! : { workouts: new Set<string>(), exercises: new Set<string>() };
     let outcome: Expected;
     if (session.programId === null) outcome = { kind: 'unmatched', reason: 'NO_PROGRAM' };
     else if (!content) outcome = { kind: 'unmatched', reason: 'PROGRAM_UNREADABLE' };
-    else outcome = expectedWorkout(session, own.map((s) => s.exerciseName), content, dup.workouts);
+    else outcome = expectedWorkout(session, own.map((s) => s.exerciseName), content);
     sessions.set(session.id, outcome);
 
     const workout = outcome.kind === 'linked' ? content!.workouts.find((w) => w.id === outcome.workoutId) : undefined;
     for (const set of own) {
-      sets.set(set.id, outcome.kind === 'unmatched' ? { kind: 'unmatched', reason: 'SESSION_UNMATCHED' } : expectedExercise(set, workout!, content!, dup.exercises));
+      sets.set(set.id, outcome.kind === 'unmatched' ? { kind: 'unmatched', reason: 'SESSION_UNMATCHED' } : expectedExercise(set, workout!, content!));
     }
   }
   return { readablePrograms, unreadablePrograms, sessions, sets };
@@ -64,7 +63,6 @@ function expectedWorkout(
   session: Corpus['sessions'][number],
   loggedNames: readonly string[],
   content: ProgramContent,
-  ambiguousIds: ReadonlySet<string>,
 ): Expected {
   const linked = (w: Workout, byName: boolean): Expected => ({
     kind: 'linked',
@@ -72,7 +70,7 @@ function expectedWorkout(
     workoutId: w.id,
     fillSnapshot: session.workoutNameSnapshot === null ? w.name : null,
   });
-  const byId = session.workoutId === null || ambiguousIds.has(session.workoutId) ? undefined : content.workouts.find((w) => w.id === session.workoutId);
+  const byId = session.workoutId === null ? undefined : content.workouts.find((w) => w.id === session.workoutId);
   if (byId) return linked(byId, false);
   if (session.workoutNameSnapshot !== null) {
     const named = content.workouts.filter((w) => normaliseName(w.name) === normaliseName(session.workoutNameSnapshot!));
@@ -90,9 +88,9 @@ function expectedWorkout(
   return { kind: 'unmatched', reason: session.workoutId === null ? 'NO_WORKOUT_EVIDENCE' : 'WORKOUT_NOT_IN_PROGRAM' };
 }
 
-function expectedExercise(set: Corpus['sets'][number], workout: Workout, content: ProgramContent, ambiguousIds: ReadonlySet<string>): ExpectedSet {
+function expectedExercise(set: Corpus['sets'][number], workout: Workout, content: ProgramContent): ExpectedSet {
   const all = content.workouts.flatMap((w) => w.exercises);
-  if (set.exerciseId !== null && !ambiguousIds.has(set.exerciseId) && all.some((e) => e.id === set.exerciseId)) {
+  if (set.exerciseId !== null && all.some((e) => e.id === set.exerciseId)) {
     return { kind: 'linked', byName: false, exerciseId: set.exerciseId };
   }
   const name = normaliseName(set.exerciseName);
