@@ -8,7 +8,7 @@ import { BackfillBusy, runBackfill } from '../backfill/backfill-runner.js';
 import { streamItems } from '../backfill/backfill-store.js';
 import { writeReportFile } from '../backfill/report-file.js';
 import { createProgress } from './progress.js';
-import { runCommand, UsageError } from './run-command.js';
+import { CommandFailed, runCommand, UsageError } from './run-command.js';
 
 const USAGE = 'usage: npm run backfill -- [--dry-run] [--batch-size N] [--report FILE]';
 
@@ -20,7 +20,14 @@ await runCommand(async ({ orm, out, url }) => {
   });
   const batchSize = Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError(`--batch-size must be an integer from 1 to 10000\n${USAGE}`);
-  if (values.report !== undefined) writeFileSync(values.report, ''); // fail on an unwritable path before any work
+  if (values.report !== undefined) {
+    // Fail on an unwritable path before any work.
+    try {
+      writeFileSync(values.report, '');
+    } catch (error) {
+      throw new CommandFailed(`cannot write the report to ${values.report}: ${(error as Error).message}`);
+    }
+  }
   const dryRun = values['dry-run'];
 
   // A dry run keeps its items in a spool file (there is no item table to read back).
@@ -62,7 +69,7 @@ await runCommand(async ({ orm, out, url }) => {
   } finally {
     if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }
-});
+}, { usage: USAGE });
 
 async function* readSpool(path: string): AsyncGenerator<UnmatchedItem> {
   let exists = true;

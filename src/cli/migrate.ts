@@ -21,7 +21,7 @@ await runCommand(async ({ orm, out }) => {
         return 0;
       } catch (error) {
         if (error instanceof MigrationRefused) {
-          out(`refused: ${error.message}`);
+          process.stderr.write(`refused: ${error.message}\n`);
           return 1;
         }
         throw error;
@@ -34,4 +34,4 @@ await runCommand(async ({ orm, out }) => {
     default:
       throw new UsageError(USAGE);
   }
-}, { requireSchema: false });
+}, { requireSchema: false, usage: USAGE });

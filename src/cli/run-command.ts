@@ -25,7 +25,7 @@ export interface CommandContext {
  * Runs an operator command against `DATABASE_URL` or the embedded database and
  * exits with DESIGN §6's codes: 0 done, 1 failed, 2 bad usage.
  */
-export async function runCommand(command: (ctx: CommandContext) => Promise<number>, options: { requireSchema?: boolean } = { requireSchema: true }): Promise<never> {
+export async function runCommand(command: (ctx: CommandContext) => Promise<number>, options: { requireSchema?: boolean; usage?: string } = {}): Promise<never> {
   let code = 1;
   let cleanup = async (): Promise<void> => {};
   try {
@@ -43,7 +43,7 @@ export async function runCommand(command: (ctx: CommandContext) => Promise<numbe
         void cleanup().finally(() => process.exit(130));
       });
     }
-    if (options.requireSchema) {
+    if (options.requireSchema !== false) {
       const pending = await orm.getMigrator().getPendingMigrations();
       if (pending.length > 0) {
         throw new CommandFailed(`the database schema is not up to date (${pending.map((m) => m.name).join(', ')} pending): run \`npm run migrate -- up\` first`);
@@ -52,7 +52,7 @@ export async function runCommand(command: (ctx: CommandContext) => Promise<numbe
     code = await command({ config, orm, url: location.url, out: (line) => process.stdout.write(`${line}\n`) });
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${error.message}\n${error instanceof UsageError || !options.usage ? '' : `${options.usage}\n`}`);
       code = 2;
     } else if (error instanceof CommandFailed) {
       process.stderr.write(`${error.message}\n`);

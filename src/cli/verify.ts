@@ -46,4 +46,4 @@ await runCommand(async ({ orm, out }) => {
   if (written > shown.length) out(`  … and ${written - shown.length} more${values.report ? ` in ${values.report}` : ''}`);
   out(written === 0 ? 'OK: legacy and versioned reads agree' : `MISMATCH: ${written} record(s) read differently`);
   return written === 0 ? 0 : 1;
-});
+}, { usage: USAGE });

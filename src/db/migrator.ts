@@ -29,7 +29,12 @@ export async function migrateDown(orm: MikroORM): Promise<string | null> {
       `refusing to revert ${LEGACY_SCHEMA_MIGRATION}: it created the legacy tables, and reverting it would delete all programs and history`,
     );
   }
-  if (latest.name === VERSION_TABLES_MIGRATION) await refuseIfBlobsAreBehind(orm);
+  // Refused from the first step of the rollback path on, not only at the version
+  // tables themselves: reverting the later migrations first would leave the
+  // operator without the commands (restore-legacy, verify) that need them.
+  if (migrations.findIndex((m) => m.name === latest.name) >= migrations.findIndex((m) => m.name === VERSION_TABLES_MIGRATION)) {
+    await refuseIfBlobsAreBehind(orm);
+  }
   const reverted = await orm.getMigrator().down();
   return reverted[0]?.name ?? null;
 }
@@ -51,7 +56,7 @@ async function refuseIfBlobsAreBehind(orm: MikroORM): Promise<void> {
   const behind = row?.behind ?? 0;
   if (behind > 0) {
     throw new MigrationRefused(
-      `refusing to revert ${VERSION_TABLES_MIGRATION}: ${behind} program(s) have versions newer than their legacy blob; run \`npm run restore-legacy\` first`,
+      `refusing to revert the versioning migrations: ${behind} program(s) have versions newer than their legacy blob; run \`npm run restore-legacy\` first`,
     );
   }
 }

@@ -140,7 +140,8 @@ function matchWorkout(session: SessionToMatch, target: MatchTarget): SessionOutc
     const why = target.ambiguousWorkoutIds.has(session.workoutId) ? 'was used by several workouts of the blob' : 'is no longer in the program';
     return { kind: 'unmatched', reason: 'WORKOUT_NOT_IN_PROGRAM', detail: `workout ${JSON.stringify(session.workoutId)} ${why}` };
   }
-  return { kind: 'unmatched', reason: 'NO_WORKOUT_EVIDENCE', detail: 'no workout id, no name snapshot, and the logged exercises fit no single workout' };
+  const snapshot = session.workoutNameSnapshot === null ? 'no name snapshot' : `no workout named ${JSON.stringify(session.workoutNameSnapshot)}`;
+  return { kind: 'unmatched', reason: 'NO_WORKOUT_EVIDENCE', detail: `no workout id, ${snapshot}, and the logged exercises fit no single workout` };
 }
 
 function matchSet(set: SetToMatch, workout: Workout | undefined, target: Extract<MatchTarget, { kind: 'version' }>): SetOutcome {
