@@ -14,7 +14,7 @@ import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import type { ChangeSource, ProgramInput } from '../graphql/generated/resolvers-types.js';
 import type { ProgramModel } from '../reads/models.js';
 import { contentHash } from '../versions/content-hash.js';
-import { currentContent, ensureCurrentVersion, lockProgram, recordVersion, type LockedProgram } from '../versions/program-versioning.js';
+import { currentState, ensureCurrentVersion, lockProgram, recordVersion, type LockedProgram } from '../versions/program-versioning.js';
 import { selectVersionIdByNumber } from '../versions/version-store.js';
 import { createVersionTreeLoader, requireTree } from '../versions/version-trees.js';
 import { draftOfInput } from './program-input.js';
@@ -49,7 +49,7 @@ export class ProgramWriter {
         programRow,
       );
       const locked: LockedProgram = { row: row!, currentNumber: 0, currentHash: null };
-      return this.commit(tx, locked, content, name, content, 'USER', { firstVersion: true });
+      return this.commit(tx, locked, { name, content }, name, content, 'USER', { firstVersion: true });
     });
   }
 
@@ -64,19 +64,19 @@ export class ProgramWriter {
           currentVersion: locked.currentNumber,
         });
       }
-      const base = await currentContent(tx, locked.row);
-      return this.commit(tx, locked, base, name, reconcileIds(base, draft, randomUUID), source);
+      const base = await currentState(tx, locked.row);
+      return this.commit(tx, locked, base, name, reconcileIds(base.content, draft, randomUUID), source);
     });
   }
 
   async deleteWorkout(programId: string, workoutId: string): Promise<ProgramModel> {
     return inTransaction(this.em, async (tx) => {
       const locked = await this.lock(tx, programId);
-      const base = await currentContent(tx, locked.row);
-      const removed = removeWorkout(base, workoutId);
+      const base = await currentState(tx, locked.row);
+      const removed = removeWorkout(base.content, workoutId);
       if (!removed.ok) throw AppError.notFound('Workout', workoutId);
-      assertValid(locked.row.name, removed.content);
-      return this.commit(tx, locked, base, locked.row.name, removed.content, 'USER');
+      assertValid(base.name, removed.content);
+      return this.commit(tx, locked, base, base.name, removed.content, 'USER');
     });
   }
 
@@ -95,9 +95,9 @@ export class ProgramWriter {
         programRow,
       );
       const activated: LockedProgram = { ...locked, row: row! };
-      const base = await currentContent(tx, activated.row);
+      const base = await currentState(tx, activated.row);
       // Activation changes no content: it only makes sure the program has its version.
-      return this.commit(tx, activated, base, activated.row.name, base, 'USER');
+      return this.commit(tx, activated, base, base.name, base.content, 'USER');
     });
   }
 
@@ -110,7 +110,7 @@ export class ProgramWriter {
       const targetId = Number.isInteger(toVersion) && toVersion >= 1 ? await selectVersionIdByNumber(tx, id, toVersion) : null;
       if (!targetId) throw AppError.notFound('ProgramVersion', `${id}@${toVersion}`);
       const target = await requireTree(createVersionTreeLoader(tx, this.userId), targetId);
-      const base = await currentContent(tx, locked.row);
+      const base = await currentState(tx, locked.row);
       return this.commit(tx, locked, base, target.name, target.content, 'REVERT');
     });
   }
@@ -123,7 +123,7 @@ export class ProgramWriter {
   private async commit(
     tx: EntityManager,
     locked: LockedProgram,
-    base: ProgramContent,
+    base: { name: string; content: ProgramContent },
     name: string,
     content: ProgramContent,
     source: ChangeSource,
@@ -131,12 +131,12 @@ export class ProgramWriter {
   ): Promise<ProgramModel> {
     const { row } = locked;
     if (options.firstVersion && !this.flags.versioningWrites) return modelOf(row, content);
-    const changed = options.firstVersion || contentHash(name, content) !== contentHash(row.name, base);
+    const changed = options.firstVersion || contentHash(name, content) !== contentHash(base.name, base.content);
     let versionId = row.current_version_id;
     let marker = row.legacy_json_version_id;
     let writeBlob = false;
     if (this.flags.versioningWrites) {
-      const parent = options.firstVersion ? null : await ensureCurrentVersion(tx, locked, base);
+      const parent = options.firstVersion ? null : await ensureCurrentVersion(tx, locked, base.content);
       versionId = (await recordVersion(tx, parent, { id: row.id, userId: this.userId }, name, content, source)).id;
       if (options.firstVersion) {
         marker = versionId; // the row was inserted with this very content
@@ -149,17 +149,18 @@ export class ProgramWriter {
       marker = null; // the blob is now newer than any version
     }
     const stale = versionId !== row.current_version_id || marker !== row.legacy_json_version_id;
-    if (!changed && !writeBlob && !stale && !options.firstVersion) return modelOf(row, content);
+    if (!changed && !writeBlob && !stale && !options.firstVersion) return { ...modelOf(row, content), name };
     const [updated] = await queryRows(
       tx,
       'updateProgram',
-      `update programs p set name = ?, program_json = coalesce(?::jsonb, p.program_json), current_version_id = ?, legacy_json_version_id = ?,
+      `update programs p set name = coalesce(?, p.name), program_json = coalesce(?::jsonb, p.program_json), current_version_id = ?, legacy_json_version_id = ?,
          updated_at = case when ? then now() else p.updated_at end
        where p.id = ? returning ${PROGRAM_COLUMNS}`,
-      [name, writeBlob ? JSON.stringify(writeLegacyBlob(content)) : null, versionId, marker, changed && !options.firstVersion, row.id],
+      // Phase 5: the legacy content columns (blob and name) stay as they are; the version holds both.
+      [this.flags.legacyJsonWrites ? name : null, writeBlob ? JSON.stringify(writeLegacyBlob(content)) : null, versionId, marker, changed && !options.firstVersion, row.id],
       programRow,
     );
-    return modelOf(updated!, content);
+    return { ...modelOf(updated!, content), name };
   }
 
   /** The caller's live program, locked; NOT_FOUND otherwise (unknown and other users' ids alike). */

@@ -55,12 +55,17 @@ export async function lockProgram(tx: EntityManager, userId: string, id: string,
 }
 
 /**
- * The content a program holds now: its blob, unless versions moved on while
- * legacy writes were off (Phase 5) — then its current version.
+ * The name and content a program holds now: its row and blob, unless versions
+ * moved on while legacy writes were off (Phase 5) — then its current version.
  */
+export async function currentState(em: EntityManager, row: ProgramRow): Promise<{ name: string; content: ProgramContent }> {
+  if (blobSync(row) !== 'version-newer') return { name: row.name, content: contentOfRow(row) };
+  const tree = await requireTree(createVersionTreeLoader(em, row.user_id), row.current_version_id!);
+  return { name: tree.name, content: tree.content };
+}
+
 export async function currentContent(em: EntityManager, row: ProgramRow): Promise<ProgramContent> {
-  if (blobSync(row) !== 'version-newer') return contentOfRow(row);
-  return (await requireTree(createVersionTreeLoader(em, row.user_id), row.current_version_id!)).content;
+  return (await currentState(em, row)).content;
 }
 
 /**

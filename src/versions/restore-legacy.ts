@@ -44,13 +44,13 @@ async function rewriteBlobs(tx: EntityManager, rows: readonly ProgramRow[]): Pro
   const updates = rows.map((row) => {
     const tree = trees.get(row.current_version_id!);
     if (!tree) throw new Error(`program ${row.id} points at version ${row.current_version_id}, which does not exist`);
-    return { id: row.id, version_id: tree.id, blob: writeLegacyBlob(tree.content) };
+    return { id: row.id, version_id: tree.id, name: tree.name, blob: writeLegacyBlob(tree.content) };
   });
   await execute(
     tx,
     'restoreLegacyRewriteBlobs',
-    `update programs p set program_json = r.blob, legacy_json_version_id = r.version_id
-     from jsonb_to_recordset(?::jsonb) as r(id uuid, version_id uuid, blob jsonb) where p.id = r.id`,
+    `update programs p set program_json = r.blob, name = r.name, legacy_json_version_id = r.version_id
+     from jsonb_to_recordset(?::jsonb) as r(id uuid, version_id uuid, name text, blob jsonb) where p.id = r.id`,
     [JSON.stringify(updates)],
   );
 }

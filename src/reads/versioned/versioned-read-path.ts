@@ -20,7 +20,7 @@ export function createVersionedReadPath(em: EntityManager, userId: string): Read
     const trees = new Map((versionIds.length ? await selectVersionTrees(em, userId, versionIds) : []).map((t) => [t.id, t]));
     return rows.map((row) => {
       const tree = row.current_version_id ? trees.get(row.current_version_id) : undefined;
-      return tree ? { ...programModelOfRow(row, { skipBlob: true }), content: tree.content } : programModelOfRow(row);
+      return tree ? { ...programModelOfRow(row, { skipBlob: true }), name: tree.name, content: tree.content } : programModelOfRow(row);
     });
   };
   return composeReadPath(em, userId, {
