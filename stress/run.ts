@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from './free-port.js';
 import autocannon from 'autocannon';
 import { createDatabaseIfMissing } from '../src/db/database.js';
 import { embeddedUrl, startEmbeddedDatabase } from '../src/db/embedded-database.js';
@@ -45,13 +45,6 @@ function programInput(name: string) {
   };
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'training-stress-'));
 const pgPort = await freePort();

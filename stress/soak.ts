@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from './free-port.js';
 import pg from 'pg';
 import pino from 'pino';
 import { runBackfill } from '../src/backfill/backfill-runner.js';
@@ -43,13 +42,6 @@ const input = (n: number) => ({
   schedule: [{ dayOfWeek: n % 7, workoutIndex: 0 }],
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'training-soak-'));
 const database = await startEmbeddedDatabase({ dir, port: await freePort() });

@@ -17,6 +17,7 @@ import { contentHash } from '../versions/content-hash.js';
 import { currentState, ensureCurrentVersion, lockProgram, recordVersion, type LockedProgram } from '../versions/program-versioning.js';
 import { selectVersionIdByNumber } from '../versions/version-store.js';
 import { createVersionTreeLoader, requireTree } from '../versions/version-trees.js';
+import { programModelOfRow } from './program-content.js';
 import { draftOfInput } from './program-input.js';
 
 /**
@@ -173,15 +174,7 @@ export class ProgramWriter {
 
 /** The model of a written program; its content is what was written, whatever the blob holds. */
 function modelOf(row: ProgramRow, content: ProgramContent): ProgramModel {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    name: row.name,
-    isActive: row.is_active,
-    updatedAt: row.updated_at,
-    content,
-    currentVersionId: row.current_version_id,
-  };
+  return { ...programModelOfRow(row, { skipBlob: true }), content };
 }
 
 function assertValid(name: string, content: ProgramDraft | ProgramContent): void {
