@@ -19,7 +19,33 @@ export async function locateDatabase(
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, release: async () => {} };
   const server = await startEmbeddedDatabase({ dir: join(config.DATA_DIR, 'pg'), port: config.EMBEDDED_PG_PORT, log });
   await createDatabaseIfMissing(server.adminUrl, EMBEDDED_DATABASE);
-  return { url: embeddedUrl(server.port, EMBEDDED_DATABASE), release: () => (server.owned ? server.stop() : Promise.resolve()) };
+  return {
+    url: embeddedUrl(server.port, EMBEDDED_DATABASE),
+    async release() {
+      if (!server.owned) return;
+      // Another process (`npm start`, a second command) may have attached since: leave the server to it.
+      if ((await otherClients(server.adminUrl)) > 0) {
+        log('embedded PostgreSQL left running: other processes are connected to it');
+        return;
+      }
+      await server.stop();
+    },
+  };
+}
+
+async function otherClients(adminUrl: string): Promise<number> {
+  const client = new pg.Client(adminUrl);
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      "/* countOtherClients */ select count(*)::int as n from pg_stat_activity where pid <> pg_backend_pid() and backend_type = 'client backend'",
+    );
+    return rows[0]?.n ?? 0;
+  } catch {
+    return 0;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 export async function createDatabaseIfMissing(adminUrl: string, name: string, template?: string): Promise<void> {
