@@ -1,13 +1,12 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { selectVersionTrees } from './version-store.js';
+import { versionTreeCache } from './version-tree-cache.js';
 import type { VersionTree } from './version-tree.js';
 
-/** Per-request loader of whole version trees by id (one statement per batch), scoped to one user. */
+/** Per-request loader of whole version trees by id, scoped to one user: the process cache first, one statement per batch for the rest. */
 export function createVersionTreeLoader(em: EntityManager, userId: string): DataLoader<string, VersionTree | null> {
   return new DataLoader(async (ids) => {
-    const trees = await selectVersionTrees(em, userId, ids);
-    const byId = new Map(trees.map((t) => [t.id, t]));
+    const byId = await versionTreeCache.load(em, userId, ids);
     return ids.map((id) => byId.get(id) ?? null);
   });
 }

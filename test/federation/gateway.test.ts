@@ -256,7 +256,8 @@ describe('_entities directly on the training subgraph', () => {
       const response = await app().gql(entitiesOf(typename, OWN_FIELDS[typename]!), { representations: refs(typename, ids) }, BULK_USER);
       const entities = ok(response)._entities;
       expect(entities.map((e: any) => e?.id)).toEqual(ids);
-      expect(response.statements).toBeGreaterThan(0);
+      // Version trees are immutable and cached per process: a warm ProgramVersion batch may need no statement at all.
+      if (typename !== 'ProgramVersion') expect(response.statements).toBeGreaterThan(0);
       expect(response.statements).toBeLessThanOrEqual(2);
     });
 

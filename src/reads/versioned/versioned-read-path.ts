@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProgramRow } from '../../db/rows.js';
 import { programModelOfRow } from '../../programs/program-content.js';
-import { selectVersionTrees } from '../../versions/version-store.js';
+import { versionTreeCache } from '../../versions/version-tree-cache.js';
 import { composeReadPath } from '../compose-read-path.js';
 import type { ProgramModel } from '../models.js';
 import { createProgramSource } from '../program-source.js';
@@ -17,7 +17,7 @@ import { selectLastPerformanceVersioned } from './last-performance-versioned.js'
 export function createVersionedReadPath(em: EntityManager, userId: string): ReadPath {
   const modelsOf = async (rows: readonly ProgramRow[]): Promise<ProgramModel[]> => {
     const versionIds = rows.map((r) => r.current_version_id).filter((id): id is string => id !== null);
-    const trees = new Map((versionIds.length ? await selectVersionTrees(em, userId, versionIds) : []).map((t) => [t.id, t]));
+    const trees = versionIds.length ? await versionTreeCache.load(em, userId, versionIds) : new Map();
     return rows.map((row) => {
       const tree = row.current_version_id ? trees.get(row.current_version_id) : undefined;
       return tree ? { ...programModelOfRow(row, { skipBlob: true }), name: tree.name, content: tree.content } : programModelOfRow(row);

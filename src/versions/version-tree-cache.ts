@@ -1,0 +1,46 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { selectVersionTrees } from './version-store.js';
+import type { VersionTree } from './version-tree.js';
+
+/**
+ * A process-wide cache of whole version trees by version id. Safe without any
+ * invalidation: version rows never change (the database refuses updates and
+ * deletes). Bounded, least recently used out first. A hit is served only to
+ * the user the version belongs to, exactly as the scoped query would.
+ */
+export class VersionTreeCache {
+  private readonly trees = new Map<string, VersionTree>();
+
+  constructor(private readonly capacity = 20_000) {}
+
+  async load(em: EntityManager, userId: string | null, ids: readonly string[]): Promise<Map<string, VersionTree>> {
+    const found = new Map<string, VersionTree>();
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const tree = this.trees.get(id);
+      if (!tree) missing.push(id);
+      else if (userId === null || tree.userId === userId) {
+        this.trees.delete(id);
+        this.trees.set(id, tree);
+        found.set(id, tree);
+      }
+    }
+    if (missing.length > 0) {
+      // Rows read inside a transaction may yet roll back: cache only what is committed.
+      const committed = em.getTransactionContext() === undefined;
+      for (const tree of await selectVersionTrees(em, userId, missing)) {
+        found.set(tree.id, tree);
+        if (committed) this.remember(tree);
+      }
+    }
+    return found;
+  }
+
+  remember(tree: VersionTree): void {
+    this.trees.set(tree.id, tree);
+    if (this.trees.size > this.capacity) this.trees.delete(this.trees.keys().next().value!);
+  }
+}
+
+/** The cache every request of this process shares. */
+export const versionTreeCache = new VersionTreeCache();
