@@ -87,6 +87,10 @@ function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFor
   if (original instanceof AppError) return { ...formatted, extensions: { ...formatted.extensions } };
   const code = String(formatted.extensions?.code ?? '');
   if (CLIENT_CODES.has(code)) return formatted;
+  // graphql-js stops coercing variables after 50 errors with a code-less error: still the client's input.
+  if (/^Too many errors processing variables/.test(formatted.message)) {
+    return { ...formatted, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+  }
   if (isTransientDatabaseError(original)) {
     return {
       message: 'The database is briefly unavailable; retry the request',
@@ -117,6 +121,7 @@ function logRequests(metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
           for (const error of errors) {
             const original = unwrapResolverError(error);
             if (original instanceof AppError || CLIENT_CODES.has(String(error.extensions?.code ?? ''))) continue;
+            if (/^Too many errors processing variables/.test(error.message)) continue;
             if (isTransientDatabaseError(original)) contextValue.log.warn({ err: original, path: error.path }, 'database unavailable');
             else contextValue.log.error({ err: original, path: error.path }, 'internal error');
           }

@@ -68,6 +68,13 @@ async function rejectedLeavesNothing(send: () => Promise<GraphQLResponse>) {
 }
 
 describe('hostile input', () => {
+  it('answers BAD_USER_INPUT, not an internal error, when graphql-js gives up after 50 invalid variable values', async () => {
+    const input = { ...upperLower(), workouts: Array.from({ length: 60 }, () => ({ name: 1, exercises: 'x' })) };
+    const response = await t.gql(CREATE_PROGRAM, { input });
+    expect(response.errors?.map((e) => e.extensions?.code)).toContain('BAD_USER_INPUT');
+    expect(response.errors?.map((e) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
+  });
+
   it('createProgram', async () => {
     await fc.assert(fc.asyncProperty(maybeWrong(programInput), (input) => rejectedLeavesNothing(() => t.gql(CREATE_PROGRAM, { input }))), RUNS);
   });
