@@ -18,6 +18,8 @@ export interface RunningApp {
 }
 
 export const MAX_BODY_BYTES = 1_000_000;
+/** How long shutdown waits for in-flight requests before closing the pool under them. */
+const DRAIN_TIMEOUT_MS = 10_000;
 
 /** Starts Apollo and the HTTP server on an already-migrated database. */
 export async function startApp(config: Config, orm: MikroORM, log: Logger): Promise<RunningApp> {
@@ -25,7 +27,7 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger): Prom
   const metrics = new Metrics(() => latestBackfillRun(orm));
   const apollo = createApollo({ production, metrics, log });
   await apollo.start();
-  const server = createHttpServer({
+  const http = createHttpServer({
     metrics,
     shadow: { sample: config.SHADOW_READ_SAMPLE, timeoutMs: config.SHADOW_READ_TIMEOUT_MS, metrics },
     apollo,
@@ -36,6 +38,7 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger): Prom
     maxBodyBytes: MAX_BODY_BYTES,
     exposeStatementCount: !production,
   });
+  const { server } = http;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, '0.0.0.0', () => resolve());
@@ -46,9 +49,10 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger): Prom
     url: `http://localhost:${port}/`,
     metrics,
     async close() {
-      // Stop accepting, let in-flight requests finish, then stop Apollo.
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
+      // Stop accepting, let in-flight requests finish (bounded), then stop Apollo.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.race([Promise.all([closed, http.drained()]), new Promise((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS).unref())]);
+      server.closeAllConnections();
       await apollo.stop();
     },
   };

@@ -30,14 +30,32 @@ class PayloadTooLarge extends Error {}
  * node:http in front of Apollo: GraphQL at `/` and `/graphql` (Sandbox on GET
  * `/` outside production), plus `/health` and `/ready` for orchestrators.
  */
-export function createHttpServer(options: HttpServerOptions): Server {
-  return createServer((req, res) => {
-    handle(options, req, res).catch((error: unknown) => {
-      options.log.error({ err: error }, 'unhandled request failure');
-      if (!res.headersSent) send(res, 500, { error: 'internal server error' });
-      else res.destroy();
-    });
+export interface HttpServer {
+  readonly server: Server;
+  /** Resolves once no request is being handled (a client that hung up does not end its request's work). */
+  drained(): Promise<void>;
+}
+
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  let active = 0;
+  const idle: (() => void)[] = [];
+  const server = createServer((req, res) => {
+    active += 1;
+    handle(options, req, res)
+      .catch((error: unknown) => {
+        options.log.error({ err: error }, 'unhandled request failure');
+        if (!res.headersSent) send(res, 500, { error: 'internal server error' });
+        else res.destroy();
+      })
+      .finally(() => {
+        active -= 1;
+        if (active === 0) idle.splice(0).forEach((resolve) => resolve());
+      });
   });
+  return {
+    server,
+    drained: () => (active === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
+  };
 }
 
 async function handle(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
