@@ -1,0 +1,55 @@
+/**
+ * The ceiling's ONE statement: the caller's active program as the complete
+ * GraphQL response text of the full-tree operation — program → workouts →
+ * exercises → prescribed sets + last performance, and the schedule — built by
+ * PostgreSQL (`json_build_object`/`json_agg`) and sent on by the server as is.
+ *
+ * Same reads as ours on the versioned path: content from the program's current
+ * version; last performance = the user's latest completed session (by start)
+ * with a set linked to an exercise version of the same stable id (or, not yet
+ * linked, logged under that id), with that session's sets of the exercise.
+ */
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+const LAST_PERFORMANCE = `(
+  select json_build_object(
+    'performedAt', to_char(ls.started_at at time zone 'UTC', ${ISO_UTC}),
+    'sets', (
+      select json_agg(json_build_object('setNumber', st.set_number, 'reps', st.reps, 'weightKg', st.weight_kg::float8, 'rpe', st.rpe::float8)
+                      order by st.set_number, st.id)
+      from workout_session_sets st left join program_version_exercises se on se.id = st.exercise_version_id
+      where st.session_id = ls.id and coalesce(se.exercise_id, st.exercise_id) = e.exercise_id))
+  from (
+    select s.id, s.started_at
+    from (
+      select st.session_id from workout_session_sets st
+      where st.user_id = p.user_id and st.exercise_id = e.exercise_id and st.exercise_version_id is null
+      union
+      select st.session_id from program_version_exercises e2 join workout_session_sets st on st.exercise_version_id = e2.id
+      where e2.user_id = p.user_id and e2.exercise_id = e.exercise_id
+    ) c
+    join workout_sessions s on s.id = c.session_id
+    where s.user_id = p.user_id and s.completed_at is not null
+    order by s.started_at desc, s.id desc
+    limit 1
+  ) ls)`;
+
+export const CEILING_FULL_TREE_SQL = `/* ceilingFullTree */
+select json_build_object('data', json_build_object('activeProgram', (
+  select json_build_object(
+    'id', p.id,
+    'name', p.name,
+    'workouts', coalesce((
+      select json_agg(json_build_object(
+        'id', w.workout_id, 'name', w.name, 'position', w.position,
+        'exercises', coalesce((
+          select json_agg(json_build_object(
+            'id', e.exercise_id, 'name', e.name, 'notes', e.notes, 'sets', e.sets,
+            'lastPerformance', ${LAST_PERFORMANCE}) order by e.position)
+          from program_version_exercises e where e.program_version_workout_id = w.id), '[]'::json)) order by w.position)
+      from program_version_workouts w where w.program_version_id = p.current_version_id), '[]'::json),
+    'schedule', coalesce((
+      select json_agg(json_build_object('dayOfWeek', sc.day_of_week, 'workout', json_build_object('id', sw.workout_id)) order by sc.position)
+      from program_version_schedule sc join program_version_workouts sw on sw.id = sc.program_version_workout_id
+      where sc.program_version_id = p.current_version_id), '[]'::json))
+  from programs p where p.user_id = $1 and p.is_active and p.deleted_at is null)))::text as body`;
