@@ -5,18 +5,9 @@ import { pgArray } from '../db/pg-array.js';
 import { timestamp } from '../db/rows.js';
 import { queryRows } from '../db/sql.js';
 import type { ProgramContent, SetPrescription } from '../domain/program.js';
-import type { VersionSource, VersionTree } from './version-tree.js';
+import type { NewVersion, VersionTree } from './version-tree.js';
 
-export interface NewVersion {
-  readonly programId: string;
-  readonly userId: string;
-  readonly number: number;
-  readonly parentId: string | null;
-  readonly source: VersionSource;
-  readonly name: string;
-  readonly contentHash: string;
-  readonly content: ProgramContent;
-}
+export type { NewVersion } from './version-tree.js';
 
 /**
  * Writes whole versions — headers, workouts, exercises, schedules — in ONE
