@@ -8,9 +8,9 @@ import type { ExercisePerformanceModel } from '../models.js';
  * Last performance on the versioned path, in ONE statement. A set counts for
  * an exercise by the STABLE id of the exercise version it is linked to — so an
  * exercise renamed or moved by an edit keeps its history — and, when it is not
- * linked (yet), by the id it was logged with. Each candidate list is
- * index-backed: exercise rows by (user, stable id) then sets by version row;
- * unlinked sets by (user, exercise id).
+ * linked (yet), by the id it was logged with. Same plan as the legacy path:
+ * only exercises the caller ever logged (by either id, index-backed), then the
+ * caller's sessions newest first, probed for a set of it.
  */
 export async function selectLastPerformanceVersioned(
   em: EntityManager,
@@ -20,24 +20,22 @@ export async function selectLastPerformanceVersioned(
   const rows = await queryRows(
     em,
     'selectLastPerformanceVersioned',
-    `with wanted as (select distinct unnest(?::text[]) as exercise_id),
-     latest as (
+    `with latest as (
        select w.exercise_id, l.session_id
-       from wanted w
+       from (select distinct unnest(?::text[]) as exercise_id) w
        cross join lateral (
          select s.id as session_id
-         from (
-           select st.session_id from workout_session_sets st
-           where st.user_id = ? and st.exercise_id = w.exercise_id and st.exercise_version_id is null
-           union
-           select st.session_id from program_version_exercises e join workout_session_sets st on st.exercise_version_id = e.id
-           where e.user_id = ? and e.exercise_id = w.exercise_id
-         ) c
-         join workout_sessions s on s.id = c.session_id
+         from workout_sessions s
          where s.user_id = ? and s.completed_at is not null
+           and exists (
+             select 1 from workout_session_sets st left join program_version_exercises e on e.id = st.exercise_version_id
+             where st.session_id = s.id and coalesce(e.exercise_id, st.exercise_id) = w.exercise_id)
          order by s.started_at desc, s.id desc
          limit 1
        ) l
+       where exists (select 1 from workout_session_sets g where g.user_id = ? and g.exercise_id = w.exercise_id)
+          or exists (select 1 from program_version_exercises e join workout_session_sets g on g.exercise_version_id = e.id
+                     where e.user_id = ? and e.exercise_id = w.exercise_id)
      )
      select ${LAST_PERFORMANCE_COLUMNS}
      from latest
