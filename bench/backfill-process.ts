@@ -34,8 +34,7 @@ export async function runBackfillProcess(root: string, url: string, batchSize: n
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
   const args = ['src/cli/backfill.ts', '--batch-size', String(batchSize), '--report', reportFile];
   const useTime = existsSync(TIME);
-  // The same V8 heap cap as `npm run backfill`: the backfill's memory is bounded by its batch size, not the corpus.
-  const env = { ...process.env, DATABASE_URL: url, NODE_ENV: 'development', LOG_LEVEL: 'silent', NODE_OPTIONS: '--max-old-space-size=256' };
+  const env = { ...process.env, DATABASE_URL: url, NODE_ENV: 'development', LOG_LEVEL: 'silent' };
   try {
     const started = performance.now();
     const child = useTime
