@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { spawnChild } from './child-processes.js';
 
 /**
- * Runs the operator command `tsx src/cli/backfill.ts` as a child process on
- * `url` and measures it from outside: wall time and peak resident memory.
- * Peak RSS comes from `/usr/bin/time -v` where installed (it reports the
- * largest of the process tree it waited for, tsx's node included); otherwise
- * the backfill runs as one `node --import tsx` process whose VmHWM is polled.
+ * Runs the backfill as operators do — the command line of `npm run backfill`
+ * from package.json (e.g. `node --max-old-space-size=256 --import tsx
+ * src/cli/backfill.ts`), V8 flags included — as a child process on `url`, and
+ * measures it from outside: wall time and peak resident memory. Peak RSS comes
+ * from `/usr/bin/time -v` where installed (the largest process of the tree it
+ * waited for); otherwise the command's VmHWM is polled.
  */
 export interface BackfillRun {
+  readonly command: string;
   readonly wallMs: number;
   readonly peakRssMb: number;
   readonly peakRssSource: '/usr/bin/time' | '/proc VmHWM';
@@ -25,21 +27,48 @@ export interface BackfillRun {
   };
 }
 
-const TIME = '/usr/bin/time';
+/** A backfill that exited non-zero; the figures it had when it died. */
+export class BackfillFailed extends Error {
+  override name = 'BackfillFailed';
+  constructor(
+    readonly exitCode: number | null,
+    readonly wallMs: number,
+    readonly peakRssMb: number,
+    output: string,
+  ) {
+    super(`backfill exited with code ${exitCode}${exitCode === 134 ? ' (V8 heap limit: out of memory)' : ''} after ${(wallMs / 1000).toFixed(1)} s, peak RSS ${peakRssMb.toFixed(0)} MB:\n${output.slice(-1500)}`);
+  }
+}
 
-export async function runBackfillProcess(root: string, url: string, batchSize: number, log: (line: string) => void): Promise<BackfillRun> {
+const TIME = '/usr/bin/time';
+const FALLBACK = ['node', '--import', 'tsx', 'src/cli/backfill.ts'];
+
+/** `npm run backfill`'s command line, as argv; `uncapped` drops V8 heap flags (used only to finish a corpus after a failed run). */
+export function backfillCommand(root: string, uncapped = false): string[] {
+  const script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.backfill;
+  const argv = script && /^node\s/.test(script) && !/[;&|<>"'`$]/.test(script) ? script.trim().split(/\s+/) : FALLBACK;
+  return uncapped ? argv.filter((a) => !a.startsWith('--max-old-space-size')) : argv;
+}
+
+export async function runBackfillProcess(
+  root: string,
+  url: string,
+  batchSize: number,
+  log: (line: string) => void,
+  options: { uncapped?: boolean } = {},
+): Promise<BackfillRun> {
   const dir = mkdtempSync(join(tmpdir(), 'training-bench-backfill-'));
   const reportFile = join(dir, 'report.json');
   const timeFile = join(dir, 'time.txt');
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  const args = ['src/cli/backfill.ts', '--batch-size', String(batchSize), '--report', reportFile];
+  const [, ...nodeArgs] = backfillCommand(root, options.uncapped);
+  const args = [...nodeArgs, '--batch-size', String(batchSize), '--report', reportFile];
   const useTime = existsSync(TIME);
   const env = { ...process.env, DATABASE_URL: url, NODE_ENV: 'development', LOG_LEVEL: 'silent' };
   try {
     const started = performance.now();
     const child = useTime
-      ? spawnChild('backfill', TIME, ['-v', '-o', timeFile, tsx, ...args], { cwd: root, env })
-      : spawnChild('backfill', process.execPath, ['--import', 'tsx', ...args], { cwd: root, env });
+      ? spawnChild('backfill', TIME, ['-v', '-o', timeFile, process.execPath, ...args], { cwd: root, env })
+      : spawnChild('backfill', process.execPath, args, { cwd: root, env });
     let polledKb = 0;
     const poll = useTime
       ? null
@@ -58,10 +87,10 @@ export async function runBackfillProcess(root: string, url: string, batchSize: n
     const code = await child.exited;
     const wallMs = performance.now() - started;
     if (poll) clearInterval(poll);
-    if (code !== 0) throw new Error(`backfill exited with code ${code}:\n${child.output()}`);
+    const peakKb = useTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '')?.[1] ?? 0) : polledKb;
+    if (code !== 0) throw new BackfillFailed(code, wallMs, peakKb / 1024, child.output());
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as BackfillRun['report'];
-    const peakKb = useTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, 'utf8'))?.[1] ?? 0) : polledKb;
-    return { wallMs, peakRssMb: peakKb / 1024, peakRssSource: useTime ? TIME : '/proc VmHWM', report };
+    return { command: `node ${args.join(' ')}`, wallMs, peakRssMb: peakKb / 1024, peakRssSource: useTime ? TIME : '/proc VmHWM', report };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

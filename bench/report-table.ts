@@ -47,14 +47,14 @@ export function renderReport(r: BenchResults): string {
     for (const [name, h] of Object.entries(r.halfLoad)) out.push(`  ${name.padEnd(10)} ${fmt(h.targetRate, 0).padStart(6)} req/s offered → ${fmt(h.requestsPerSecond, 0)} req/s, p50 ${fmt(h.p50Ms)} ms, p99 ${fmt(h.p99Ms)} ms`);
   }
   if (r.backfill) {
-    out.push('\nbackfill (`tsx src/cli/backfill.ts`, child process) beside its set-based SQL ceiling (same legacy data, fresh copy):');
+    out.push('\nbackfill (the `npm run backfill` command line, a child process) beside its set-based SQL ceiling (same legacy data, fresh copy):');
     out.push(
       table(
         ['sets', 'sessions', 'backfill s', 'rows/s', 'sets/s', 'peak RSS MB', 'ceiling s', 'ceiling sets/s', 'time ÷ ceiling'],
         r.backfill.sizes.map((s) => [
           String(s.sets),
           String(s.sessions),
-          fmt(s.backfill.wallSeconds),
+          s.backfill.failure ? `FAILED ${fmt(s.backfill.wallSeconds)}` : fmt(s.backfill.wallSeconds),
           fmt(s.backfill.rowsPerSecond, 0),
           fmt(s.backfill.setsPerSecond, 0),
           fmt(s.backfill.peakRssMb, 0),
@@ -64,7 +64,11 @@ export function renderReport(r: BenchResults): string {
         ]),
       ),
     );
+    out.push(`command: ${r.backfill.sizes[0]?.backfill.command ?? ''}`);
     out.push(`rows/s = (programs + sessions) / s, as the command reports it. Peak RSS growth from the smaller to the larger corpus: ×${fmt(r.backfill.peakRssGrowth, 2)}`);
+    for (const s of r.backfill.sizes) {
+      if (s.backfill.failure) out.push(`FAILED at ${s.sets} sets: ${s.backfill.failure.message.split('\n')[0]} (resumed without the heap cap in ${fmt(s.backfill.failure.resumedUncappedSeconds)} s to go on)`);
+    }
   }
   if (r.startup) out.push(`\nstart-up to first answer (tsx src/cli/start.ts): cold ${fmt(r.startup.coldMs / 1000, 2)} s (fresh DATA_DIR), warm ${fmt(r.startup.warmMs / 1000, 2)} s`);
   out.push(`\nratios: fullTreeVsPeer ${fmt(r.ratios.fullTreeVsPeer, 2)}, fullTreeVsCeiling ${fmt(r.ratios.fullTreeVsCeiling, 2)} (versioned path); legacy path: vs peer ${fmt(r.ratios.fullTreeLegacyVsPeer, 2)}, vs ceiling ${fmt(r.ratios.fullTreeLegacyVsCeiling, 2)}; half-load p99 vs ceiling ${fmt(r.ratios.halfLoadP99VsCeiling, 2)}`);
