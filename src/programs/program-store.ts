@@ -20,6 +20,7 @@ export async function selectProgramsByIds(
     `select ${PROGRAM_COLUMNS} from programs p where p.user_id = ? and p.id = any(?::uuid[]) ${deleted} ${lock}`,
     [userId, pgArray(ids)],
     programRow,
+    { prepare: true },
   );
 }
 
@@ -30,6 +31,7 @@ export async function selectProgramsOfUser(em: EntityManager, userId: string): P
     `select ${PROGRAM_COLUMNS} from programs p where p.user_id = ? and p.deleted_at is null order by p.created_at, p.id`,
     [userId],
     programRow,
+    { prepare: true },
   );
 }
 
@@ -40,6 +42,7 @@ export async function selectActiveProgram(em: EntityManager, userId: string): Pr
     `select ${PROGRAM_COLUMNS} from programs p where p.user_id = ? and p.is_active and p.deleted_at is null`,
     [userId],
     programRow,
+    { prepare: true },
   );
   return rows[0] ?? null;
 }

@@ -12,7 +12,9 @@ export interface SessionCursor {
 }
 
 export async function selectSessionsByIds(em: EntityManager, userId: string, ids: readonly string[]): Promise<SessionRow[]> {
-  return queryRows(em, 'selectSessionsByIds', `select ${SESSION_COLUMNS} from workout_sessions s where s.user_id = ? and s.id = any(?::uuid[])`, [userId, pgArray(ids)], sessionRow);
+  return queryRows(em, 'selectSessionsByIds', `select ${SESSION_COLUMNS} from workout_sessions s where s.user_id = ? and s.id = any(?::uuid[])`, [userId, pgArray(ids)], sessionRow, {
+    prepare: true,
+  });
 }
 
 /** Newest first; fetches one row more than asked so the caller knows whether another page follows. */
@@ -25,6 +27,7 @@ export async function selectSessionPage(em: EntityManager, userId: string, limit
     `select ${SESSION_COLUMNS} from workout_sessions s where s.user_id = ? ${keyset} order by s.started_at desc, s.id desc limit ?`,
     params,
     sessionRow,
+    { prepare: true },
   );
 }
 
@@ -35,6 +38,7 @@ export async function selectSessionsBetween(em: EntityManager, userId: string, f
     `select ${SESSION_COLUMNS} from workout_sessions s where s.user_id = ? and s.started_at >= ? and s.started_at < ? order by s.started_at, s.id`,
     [userId, from, toExclusive],
     sessionRow,
+    { prepare: true },
   );
 }
 
@@ -45,6 +49,7 @@ export async function selectSetsBySessionIds(em: EntityManager, userId: string, 
     `select ${SET_COLUMNS} from workout_session_sets st where st.user_id = ? and st.session_id = any(?::uuid[]) order by st.session_id, st.completed_at nulls last, st.set_number, st.id`,
     [userId, pgArray(sessionIds)],
     setRow,
+    { prepare: true },
   );
 }
 

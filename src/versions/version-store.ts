@@ -142,6 +142,7 @@ export async function selectVersionTrees(em: EntityManager, userId: string | nul
      from program_versions v where (?::uuid is null or v.user_id = ?::uuid) and v.id = any(?::uuid[])`,
     [userId, userId, pgArray(versionIds)],
     treeRow,
+    { prepare: true },
   );
   return rows.map(toTree);
 }
@@ -192,6 +193,7 @@ export async function selectVersionIdByNumber(em: EntityManager, programId: stri
     'select v.id, v.version_number from program_versions v where v.program_id = ? and v.version_number = ?',
     [programId, number],
     headerRow,
+    { prepare: true },
   );
   return rows[0]?.id ?? null;
 }

@@ -41,6 +41,7 @@ export async function selectLastPerformanceLegacy(
      order by latest.exercise_id, st.set_number, st.id`,
     [pgArray(exerciseIds), userId, userId],
     lastPerformanceRow,
+    { prepare: true },
   );
   return groupPerformances(rows);
 }
