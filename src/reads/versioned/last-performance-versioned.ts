@@ -5,12 +5,23 @@ import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceRow } from 
 import type { ExercisePerformanceModel } from '../models.js';
 
 /**
+ * A set `st` counts for the wanted exercise of row `w` when it is linked to one
+ * of that exercise's version rows, or, not linked (yet), was logged under its
+ * id. Written as one `coalesce` — the link decides when there is one — and not
+ * as an OR: an OR lets the planner trade the per-session probe for a bitmap
+ * scan over every set ever linked to the exercise.
+ */
+const SET_OF_WANTED = (w: string) => `coalesce(st.exercise_version_id = any(${w}.version_ids), st.exercise_id = ${w}.exercise_id)`;
+
+/**
  * Last performance on the versioned path, in ONE statement. A set counts for
  * an exercise by the STABLE id of the exercise version it is linked to — so an
  * exercise renamed or moved by an edit keeps its history — and, when it is not
  * linked (yet), by the id it was logged with. Same plan as the legacy path:
  * only exercises the caller ever logged (by either id, index-backed), then the
- * caller's sessions newest first, probed for a set of it.
+ * caller's sessions newest first, probed for a set of it. The caller's sets
+ * are linked to the caller's own version rows (the writers and the backfill
+ * link within one user), so the version rows are looked up by (user, stable id).
  */
 export async function selectLastPerformanceVersioned(
   em: EntityManager,
@@ -20,32 +31,33 @@ export async function selectLastPerformanceVersioned(
   const rows = await queryRows(
     em,
     'selectLastPerformanceVersioned',
-    `with latest as (
-       select w.exercise_id, l.session_id
+    `with wanted as materialized (
+       -- Each wanted stable id with every exercise-version row of it (index: user, stable id): one lookup per id, not one per set probed.
+       select w.exercise_id,
+              coalesce((select array_agg(e.id) from program_version_exercises e where e.user_id = ? and e.exercise_id = w.exercise_id), '{}') as version_ids
        from (select distinct unnest(?::text[]) as exercise_id) w
+     ), latest as (
+       select w.exercise_id, w.version_ids, l.session_id
+       from wanted w
        cross join lateral (
          select s.id as session_id
          from workout_sessions s
          where s.user_id = ? and s.completed_at is not null
-           and exists (
-             select 1 from workout_session_sets st left join program_version_exercises e on e.id = st.exercise_version_id
-             where st.session_id = s.id and coalesce(e.exercise_id, st.exercise_id) = w.exercise_id)
+           and exists (select 1 from workout_session_sets st where st.session_id = s.id and ${SET_OF_WANTED('w')})
          order by s.started_at desc, s.id desc
          limit 1
        ) l
        where exists (select 1 from workout_session_sets g where g.user_id = ? and g.exercise_id = w.exercise_id)
-          or exists (select 1 from program_version_exercises e join workout_session_sets g on g.exercise_version_id = e.id
-                     where e.user_id = ? and e.exercise_id = w.exercise_id)
+          or exists (select 1 from workout_session_sets g where g.exercise_version_id = any(w.version_ids))
      )
      select ${LAST_PERFORMANCE_COLUMNS}
      from latest
      join workout_sessions s on s.id = latest.session_id
-     join workout_session_sets st on st.session_id = latest.session_id
-     left join program_version_exercises e on e.id = st.exercise_version_id
-     where coalesce(e.exercise_id, st.exercise_id) = latest.exercise_id
+     join workout_session_sets st on st.session_id = latest.session_id and ${SET_OF_WANTED('latest')}
      order by latest.exercise_id, st.set_number, st.id`,
-    [pgArray(exerciseIds), userId, userId, userId],
+    [userId, pgArray(exerciseIds), userId, userId],
     lastPerformanceRow,
+    { prepare: true },
   );
   return groupPerformances(rows);
 }
