@@ -5,20 +5,15 @@
  * `?` (PostgreSQL's jsonb `?` operators). `??` (a knex identifier binding) is
  * refused: identifiers are never parameters here.
  *
- * Pure and cached per text: the hot statements are converted once.
+ * Pure; the caller (sql.ts) caches the result per statement.
  */
-const converted = new Map<string, { text: string; count: number }>();
 
 export class PlaceholderError extends Error {
   override name = 'PlaceholderError';
 }
 
 export function numberedPlaceholders(sql: string, paramCount: number, label = 'statement'): string {
-  let found = converted.get(sql);
-  if (!found) {
-    found = convert(sql, label);
-    if (converted.size < 10_000) converted.set(sql, found);
-  }
+  const found = convert(sql, label);
   if (found.count !== paramCount) throw new PlaceholderError(`${label}: ${found.count} placeholder(s) in the SQL but ${paramCount} parameter(s)`);
   return found.text;
 }

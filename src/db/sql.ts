@@ -27,9 +27,9 @@ type Connection = { query(config: QueryConfig): Promise<QueryResult> };
 type KnexClient = { acquireConnection(): Promise<Connection>; releaseConnection(connection: Connection): Promise<unknown> };
 
 async function run(em: EntityManager, label: string, sql: string, params: readonly unknown[], options: StatementOptions): Promise<QueryResult> {
-  const text = `/* ${label} */ ${numberedPlaceholders(sql, params.length, label)}`;
-  const config: QueryConfig = { text, values: [...params] };
-  if (options.prepare) config.name = statementName(label, text);
+  const statement = statementOf(label, sql, params.length);
+  const config: QueryConfig = { text: statement.text, values: [...params] };
+  if (options.prepare) config.name = statement.name;
   // A transaction's client hands out the transaction's own connection and never releases it.
   const client = (em.getTransactionContext<{ client: KnexClient }>()?.client ?? em.getConnection().getKnex().client) as KnexClient;
   const connection = await client.acquireConnection();
@@ -66,14 +66,27 @@ export async function execute(em: EntityManager, label: string, sql: string, par
   return (await run(em, label, sql, params, options)).rowCount ?? 0;
 }
 
-const names = new Map<string, string>();
+interface Statement {
+  readonly text: string;
+  /** A server-side name per distinct text (PostgreSQL keeps 63 bytes of a name). */
+  readonly name: string;
+  readonly placeholders: number;
+}
 
-/** A server-side statement name per distinct text (PostgreSQL keeps 63 bytes of a name). */
-function statementName(label: string, text: string): string {
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `${label.slice(0, 40)}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-    names.set(text, name);
+/** By label, then SQL: labels are literals, so each call hashes its SQL text once. */
+const statements = new Map<string, Map<string, Statement>>();
+
+/** The labelled, numbered text and its name, built once per distinct SQL. */
+function statementOf(label: string, sql: string, paramCount: number): Statement {
+  let ofLabel = statements.get(label);
+  if (ofLabel === undefined) statements.set(label, (ofLabel = new Map()));
+  let statement = ofLabel.get(sql);
+  if (statement === undefined) {
+    const text = `/* ${label} */ ${numberedPlaceholders(sql, paramCount, label)}`;
+    statement = { text, name: `${label.slice(0, 40)}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, placeholders: paramCount };
+    if (ofLabel.size < 100) ofLabel.set(sql, statement);
+  } else if (statement.placeholders !== paramCount) {
+    numberedPlaceholders(sql, paramCount, label); // throws the mismatch
   }
-  return name;
+  return statement;
 }

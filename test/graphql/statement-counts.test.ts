@@ -2,23 +2,28 @@ import { ACTIVATE_PROGRAM, COMPLETE_SESSION, CREATE_PROGRAM, LOG_SET, START_SESS
 import { ok, startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
+let versioned: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
+  versioned = await startTestApp({ PROGRAM_VERSIONING_WRITES: 'on', PROGRAM_VERSIONING_READS: 'on' }, t.db);
 });
-afterAll(async () => t.close());
+afterAll(async () => {
+  await versioned.close();
+  await t.close();
+});
 
 const FULL_TREE = `{ activeProgram { workouts { exercises { lastPerformance { sets { reps } } } } } }`;
 
 /** A user with an active w×e program and one completed session logging every exercise of its first workout. */
-async function userWithProgram(userId: string, w: number, e: number) {
-  const program = ok(await t.gql(CREATE_PROGRAM, { input: sizedProgram(w, e) }, userId)).createProgram;
-  ok(await t.gql(ACTIVATE_PROGRAM, { id: program.id }, userId));
+async function userWithProgram(userId: string, w: number, e: number, app: TestApp = t) {
+  const program = ok(await app.gql(CREATE_PROGRAM, { input: sizedProgram(w, e) }, userId)).createProgram;
+  ok(await app.gql(ACTIVATE_PROGRAM, { id: program.id }, userId));
   const workout = program.workouts[0];
-  const session = ok(await t.gql(START_SESSION, { programId: program.id, workoutId: workout.id }, userId)).startSession;
+  const session = ok(await app.gql(START_SESSION, { programId: program.id, workoutId: workout.id }, userId)).startSession;
   for (const exercise of workout.exercises) {
-    ok(await t.gql(LOG_SET, { sessionId: session.id, input: { exerciseId: exercise.id, setNumber: 1, reps: 5 } }, userId));
+    ok(await app.gql(LOG_SET, { sessionId: session.id, input: { exerciseId: exercise.id, setNumber: 1, reps: 5 } }, userId));
   }
-  ok(await t.gql(COMPLETE_SESSION, { sessionId: session.id }, userId));
+  ok(await app.gql(COMPLETE_SESSION, { sessionId: session.id }, userId));
 }
 
 describe('SQL statements per operation', () => {
@@ -39,5 +44,24 @@ describe('SQL statements per operation', () => {
     const page = await t.gql(`{ sessions(first: 20) { edges { node { workoutName sets { reps } } } } }`, {}, '10000000-0000-4000-8000-000000000002');
     expect(ok(page).sessions.edges).toHaveLength(1);
     expect(page.statements).toBe(2);
+  });
+});
+
+describe('SQL statements per operation, versioned read path', () => {
+  const USER = '10000000-0000-4000-8000-000000000003';
+  const TREE = `{ activeProgram { id name workouts { id name exercises { id name sets { reps } lastPerformance { performedAt sets { setNumber reps } } } } schedule { dayOfWeek workout { id } } } }`;
+
+  it('reads the whole tree in 2 statements once the version tree is cached, with the legacy path\'s answer', async () => {
+    await userWithProgram(USER, 6, 8, versioned); // WRITES on: the program has a version
+    const first = await versioned.gql(TREE, {}, USER);
+    const cached = await versioned.gql(TREE, {}, USER);
+    const legacy = await t.gql(TREE, {}, USER);
+    // the active program row, the version tree (read once per process: versions never change), every lastPerformance
+    expect(first.statements).toBe(3);
+    expect(cached.statements).toBe(2);
+    expect(ok(cached).activeProgram.workouts[0].exercises[0].lastPerformance.sets).toEqual([{ setNumber: 1, reps: 5 }]);
+    expect(ok(cached).activeProgram.workouts[1].exercises[0].lastPerformance).toBeNull();
+    expect(ok(cached)).toEqual(ok(legacy));
+    expect(ok(first)).toEqual(ok(legacy));
   });
 });
