@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnChild } from './child-processes.js';
+import { npmScriptCommand } from './npm-script.js';
 
 /**
  * Runs the backfill as operators do — the command line of `npm run backfill`
@@ -45,8 +46,7 @@ const FALLBACK = ['node', '--import', 'tsx', 'src/cli/backfill.ts'];
 
 /** `npm run backfill`'s command line, as argv; `uncapped` drops V8 heap flags (used only to finish a corpus after a failed run). */
 export function backfillCommand(root: string, uncapped = false): string[] {
-  const script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.backfill;
-  const argv = script && /^node\s/.test(script) && !/[;&|<>"'`$]/.test(script) ? script.trim().split(/\s+/) : FALLBACK;
+  const argv = npmScriptCommand(root, 'backfill', FALLBACK);
   return uncapped ? argv.filter((a) => !a.startsWith('--max-old-space-size')) : argv;
 }
 

@@ -11,28 +11,28 @@
  */
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
+// The same plan as ours: the exercise's version rows once, then the user's
+// sessions newest first, probed for a set of it; only if it was ever logged.
+const SET_OF_E = `coalesce(st.exercise_version_id = any(ev.ids), st.exercise_id = e.exercise_id)`;
 const LAST_PERFORMANCE = `(
   select json_build_object(
     'performedAt', to_char(ls.started_at at time zone 'UTC', ${ISO_UTC}),
     'sets', (
       select json_agg(json_build_object('setNumber', st.set_number, 'reps', st.reps, 'weightKg', st.weight_kg::float8, 'rpe', st.rpe::float8)
                       order by st.set_number, st.id)
-      from workout_session_sets st left join program_version_exercises se on se.id = st.exercise_version_id
-      where st.session_id = ls.id and coalesce(se.exercise_id, st.exercise_id) = e.exercise_id))
-  from (
+      from workout_session_sets st
+      where st.session_id = ls.id and ${SET_OF_E}))
+  from (select coalesce(array_agg(e2.id), '{}') as ids from program_version_exercises e2 where e2.user_id = p.user_id and e2.exercise_id = e.exercise_id) ev
+  cross join lateral (
     select s.id, s.started_at
-    from (
-      select st.session_id from workout_session_sets st
-      where st.user_id = p.user_id and st.exercise_id = e.exercise_id and st.exercise_version_id is null
-      union
-      select st.session_id from program_version_exercises e2 join workout_session_sets st on st.exercise_version_id = e2.id
-      where e2.user_id = p.user_id and e2.exercise_id = e.exercise_id
-    ) c
-    join workout_sessions s on s.id = c.session_id
+    from workout_sessions s
     where s.user_id = p.user_id and s.completed_at is not null
+      and exists (select 1 from workout_session_sets st where st.session_id = s.id and ${SET_OF_E})
     order by s.started_at desc, s.id desc
     limit 1
-  ) ls)`;
+  ) ls
+  where exists (select 1 from workout_session_sets g where g.user_id = p.user_id and g.exercise_id = e.exercise_id)
+     or exists (select 1 from workout_session_sets g where g.exercise_version_id = any(ev.ids)))`;
 
 export const CEILING_FULL_TREE_SQL = `/* ceilingFullTree */
 select json_build_object('data', json_build_object('activeProgram', (

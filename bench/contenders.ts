@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, spawnChild, waitUntil, type Child } from './child-processes.js';
+import { npmScriptCommand } from './npm-script.js';
 
 /**
  * The servers under load, each a child process with a pool of the same size:
- * - ours: `tsx src/cli/start.ts` (the product as operators run it) on the
+ * - ours: `npm start`'s command line (the product as operators run it) on the
  *   bench database, once per read path;
  * - the ceiling: bench/ceiling-server.ts;
  * - the peer: PostGraphile v4, bench/peer/server.mjs.
@@ -24,7 +25,10 @@ export type ReadPath = 'legacy' | 'versioned';
 export function ourEnvironment(databaseUrl: string, port: number, path: ReadPath): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    NODE_ENV: 'development', // x-sql-statements is sent outside production
+    // As deployed: production mode (graphql-js' development checks off, no statement-count header — PostgreSQL counts
+    // statements for every contender). Identity from x-user-id as behind a gateway, so that load rotates users cheaply.
+    NODE_ENV: 'production',
+    ALLOW_DEV_HEADER_IN_PRODUCTION: 'on',
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     DB_POOL_MAX: String(POOL_SIZE),
@@ -48,7 +52,9 @@ export async function answers(url: string, headers: Record<string, string> = {})
 
 export async function startOurs(root: string, databaseUrl: string, path: ReadPath): Promise<Contender> {
   const port = await freePort();
-  const child = spawnChild(`ours (${path})`, join(root, 'node_modules', '.bin', 'tsx'), ['src/cli/start.ts'], { cwd: root, env: ourEnvironment(databaseUrl, port, path) });
+  // `npm start`'s command line, node flags included.
+  const [, ...nodeArgs] = npmScriptCommand(root, 'start', ['node', '--import', 'tsx', 'src/cli/start.ts']);
+  const child = spawnChild(`ours (${path})`, process.execPath, nodeArgs, { cwd: root, env: ourEnvironment(databaseUrl, port, path) });
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntil(child, 'a GraphQL answer', () => answers(url));
   return { name: `ours-${path}`, url, child };
@@ -72,7 +78,7 @@ export async function startPeer(root: string, databaseUrl: string): Promise<Cont
   const port = await freePort();
   const child = spawnChild('peer (PostGraphile v4)', process.execPath, ['server.mjs'], {
     cwd: dir,
-    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, PORT: String(port), POOL_MAX: String(POOL_SIZE) },
+    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), POOL_MAX: String(POOL_SIZE) },
   });
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntil(child, 'a GraphQL answer', () => answers(url));

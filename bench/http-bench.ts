@@ -97,7 +97,7 @@ export async function benchHttp(
       // Warm-up and counted edits differ, so that the counted one is a real change.
       modifyProgram: { versioned: await count(versioned, modifyCounted!, modifyWarm!), legacy: await count(legacy, modifyCounted!, modifyWarm!) },
     };
-    results.sqlPerOperation.fullTree = results.sqlPerOperation.byOperation.fullTree!.versioned!.header ?? undefined;
+    results.sqlPerOperation.fullTree = results.sqlPerOperation.byOperation.fullTree!.versioned!.postgres;
 
     const plan = { connections: options.connections, warmupSeconds: options.warmupSeconds, rounds: options.rounds, seconds: options.roundSeconds };
     const target = (c: Contender, v: readonly RequestVariant[]): LoadTarget => ({ url: c.url, variants: v });

@@ -40,7 +40,7 @@ export function renderReport(r: BenchResults): string {
     }
   }
   out.push(table(['operation', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'SQL hdr/pg', '÷ceiling', '÷peer', 'failed'], rows));
-  out.push('SQL hdr/pg: statements per request from our x-sql-statements header / as counted by pg_stat_statements (top level, incl. BEGIN/COMMIT).');
+  out.push('SQL hdr/pg: statements per request as the server reports them (x-sql-statements; ours sends it outside production only, the test suite asserts it) / as counted by pg_stat_statements (top level, incl. BEGIN/COMMIT).');
 
   if (r.halfLoad) {
     out.push('\np99 at half of peak load (open model, autocannon overallRate):');
