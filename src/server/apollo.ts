@@ -10,6 +10,7 @@ import { AppError, ErrorCode } from '../errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import type { Metrics } from './metrics.js';
+import { jitExecution } from './jit-executor.js';
 import { rejectNulCharacters } from './reject-nul-characters.js';
 
 export interface ApolloOptions {
@@ -60,7 +61,7 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     ApolloServerPluginCacheControlDisabled(),
   ];
   return new ApolloServer<GraphQLContext>({
-    schema: buildSchema(),
+    gateway: jitExecution(buildSchema()),
     logger: options.log,
     introspection: !options.production,
     csrfPrevention: true,

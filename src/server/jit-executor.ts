@@ -1,0 +1,64 @@
+import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+import { GraphQLError, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values.js';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+/**
+ * Executes operations with graphql-jit instead of graphql-js: each distinct
+ * operation is compiled once into plain JavaScript, which resolves the same
+ * resolvers without graphql-js' per-field work (argument coercion, path and
+ * promise bookkeeping for every field) — measured at 13% of the server's CPU
+ * on the full-tree read. Plugged in through Apollo Server's executor interface
+ * (the one its gateway uses), so parsing, validation (graphql-armor's limits
+ * included), plugins and error formatting stay Apollo's.
+ *
+ * Compiled operations are keyed by the parsed document, which Apollo's
+ * document store keeps per query text: a WeakMap lets them go with it.
+ */
+export function jitExecution(schema: GraphQLSchema): GatewayInterface {
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | ExecutionResult>>();
+  const executor: GatewayExecutor = async (request) => {
+    let ofDocument = compiled.get(request.document);
+    if (!ofDocument) compiled.set(request.document, (ofDocument = new Map()));
+    const key = request.operationName ?? '';
+    let query = ofDocument.get(key);
+    if (!query) {
+      query = compileQuery(schema, request.document, request.operationName ?? undefined);
+      ofDocument.set(key, query);
+    }
+    if (!isCompiledQuery(query)) return query;
+    const variables = request.request.variables ?? {};
+    // Variables are checked by graphql-js itself, so that their errors read (and are classified by Apollo as
+    // BAD_USER_INPUT) exactly as without the compiler; the compiled query then coerces the same raw values.
+    if (request.operation.variableDefinitions?.length) {
+      const coerced = getVariableValues(schema, request.operation.variableDefinitions, variables, { maxErrors: 50 });
+      if (coerced.errors) return { errors: coerced.errors };
+    }
+    const result = await query.query(undefined, request.context, variables);
+    return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
+  };
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+      return () => {};
+    },
+    load: async () => ({ executor }),
+    stop: async () => {},
+  };
+}
+
+/**
+ * graphql-jit's errors carry the path and the original error but are not
+ * built by graphql-js' constructor: rebuilt here, so that Apollo and our error
+ * masking (which unwraps the original error to classify it) see the errors
+ * graphql-js would have produced.
+ */
+function asGraphQLJsError(error: GraphQLError): GraphQLError {
+  const rebuilt = new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions,
+  });
+  (rebuilt as { locations?: GraphQLError['locations'] }).locations = error.locations;
+  return rebuilt;
+}
