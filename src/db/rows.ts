@@ -46,6 +46,20 @@ export type SetRow = z.output<typeof setRow>;
 
 export const PROGRAM_COLUMNS =
   'p.id, p.user_id, p.name, p.is_active, p.program_json, p.updated_at, p.deleted_at, p.current_version_id, p.legacy_json_version_id';
+/**
+ * PROGRAM_COLUMNS for a reader that takes content from versions: the blob only
+ * where no version holds the content yet (not backfilled). A blob is parsed by
+ * the driver whether used or not — a 50-program `_entities` read spent most of
+ * its time on blobs it threw away.
+ */
+export const PROGRAM_COLUMNS_UNLESS_VERSIONED = PROGRAM_COLUMNS.replace(
+  'p.program_json',
+  'case when p.current_version_id is null then p.program_json end as program_json',
+);
+/** Which blobs a program read returns: every one, or only those no version replaces. */
+export type BlobColumns = 'all' | 'unversioned';
+export const programColumns = (blobs: BlobColumns): string => (blobs === 'all' ? PROGRAM_COLUMNS : PROGRAM_COLUMNS_UNLESS_VERSIONED);
+
 export const SESSION_COLUMNS =
   's.id, s.user_id, s.program_id, s.workout_id, s.workout_name_snapshot, s.started_at, s.completed_at, s.program_version_id, s.workout_version_id';
 export const SET_COLUMNS = 'st.id, st.session_id, st.exercise_id, st.exercise_name, st.set_number, st.reps, st.weight_kg, st.rpe, st.completed_at';

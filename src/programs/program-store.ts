@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray } from '../db/pg-array.js';
 import { queryRows } from '../db/sql.js';
-import { PROGRAM_COLUMNS, programRow, type ProgramRow } from '../db/rows.js';
+import { programColumns, programRow, type BlobColumns, type ProgramRow } from '../db/rows.js';
 
 /** SQL over the legacy `programs` table, always scoped to one user. */
 
@@ -10,36 +10,36 @@ export async function selectProgramsByIds(
   em: EntityManager,
   userId: string,
   ids: readonly string[],
-  options: { includeDeleted: boolean; forUpdate?: boolean },
+  options: { includeDeleted: boolean; forUpdate?: boolean; blobs?: BlobColumns },
 ): Promise<ProgramRow[]> {
   const deleted = options.includeDeleted ? '' : 'and p.deleted_at is null';
   const lock = options.forUpdate ? 'for update' : '';
   return queryRows(
     em,
     'selectProgramsByIds',
-    `select ${PROGRAM_COLUMNS} from programs p where p.user_id = ? and p.id = any(?::uuid[]) ${deleted} ${lock}`,
+    `select ${programColumns(options.blobs ?? 'all')} from programs p where p.user_id = ? and p.id = any(?::uuid[]) ${deleted} ${lock}`,
     [userId, pgArray(ids)],
     programRow,
     { prepare: true },
   );
 }
 
-export async function selectProgramsOfUser(em: EntityManager, userId: string): Promise<ProgramRow[]> {
+export async function selectProgramsOfUser(em: EntityManager, userId: string, blobs: BlobColumns = 'all'): Promise<ProgramRow[]> {
   return queryRows(
     em,
     'selectProgramsOfUser',
-    `select ${PROGRAM_COLUMNS} from programs p where p.user_id = ? and p.deleted_at is null order by p.created_at, p.id`,
+    `select ${programColumns(blobs)} from programs p where p.user_id = ? and p.deleted_at is null order by p.created_at, p.id`,
     [userId],
     programRow,
     { prepare: true },
   );
 }
 
-export async function selectActiveProgram(em: EntityManager, userId: string): Promise<ProgramRow | null> {
+export async function selectActiveProgram(em: EntityManager, userId: string, blobs: BlobColumns = 'all'): Promise<ProgramRow | null> {
   const rows = await queryRows(
     em,
     'selectActiveProgram',
-    `select ${PROGRAM_COLUMNS} from programs p where p.user_id = ? and p.is_active and p.deleted_at is null`,
+    `select ${programColumns(blobs)} from programs p where p.user_id = ? and p.is_active and p.deleted_at is null`,
     [userId],
     programRow,
     { prepare: true },

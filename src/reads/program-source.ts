@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ProgramRow } from '../db/rows.js';
+import type { BlobColumns, ProgramRow } from '../db/rows.js';
 import { selectActiveProgram, selectProgramsByIds, selectProgramsOfUser } from '../programs/program-store.js';
 import type { ProgramModel } from './models.js';
 
@@ -25,9 +25,10 @@ export interface ProgramSource {
 
 export type ContentLoader = (rows: readonly ProgramRow[]) => Promise<ProgramModel[]>;
 
-export function createProgramSource(em: EntityManager, userId: string, modelsOf: ContentLoader): ProgramSource {
+/** `blobs: 'unversioned'` when `modelsOf` takes content from versions and needs a blob only where there is none. */
+export function createProgramSource(em: EntityManager, userId: string, modelsOf: ContentLoader, blobs: BlobColumns = 'all'): ProgramSource {
   const byId = new DataLoader<string, SourcedProgram | null>(async (ids) => {
-    const rows = await selectProgramsByIds(em, userId, ids, { includeDeleted: true });
+    const rows = await selectProgramsByIds(em, userId, ids, { includeDeleted: true, blobs });
     const models = await modelsOf(rows);
     return ids.map((id) => {
       const i = rows.findIndex((r) => r.id === id);
@@ -41,11 +42,11 @@ export function createProgramSource(em: EntityManager, userId: string, modelsOf:
   return {
     byId: (id) => byId.load(id),
     async ofUser() {
-      const rows = await selectProgramsOfUser(em, userId);
+      const rows = await selectProgramsOfUser(em, userId, blobs);
       return prime(rows, await modelsOf(rows));
     },
     async active() {
-      const row = await selectActiveProgram(em, userId);
+      const row = await selectActiveProgram(em, userId, blobs);
       return row ? (prime([row], await modelsOf([row]))[0] ?? null) : null;
     },
     forget: () => byId.clearAll(),

@@ -24,7 +24,7 @@ export function createVersionedReadPath(em: EntityManager, userId: string): Read
     });
   };
   return composeReadPath(em, userId, {
-    programs: createProgramSource(em, userId, modelsOf),
+    programs: createProgramSource(em, userId, modelsOf, 'unversioned'),
     lastPerformance: (ids) => selectLastPerformanceVersioned(em, userId, ids),
   });
 }
