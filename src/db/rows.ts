@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 /** Schemas of the rows the SQL in this project selects (snake_case, as PostgreSQL returns them). */
-const numeric = z.union([z.number(), z.string()]).transform(Number);
+// The likelier shape first: a union builds an issue for every option that fails, on every value.
+/** `numeric` arrives as text, `float8` and JSON numbers as numbers. */
+const numeric = z.union([z.string(), z.number()]).transform(Number);
 /** MikroORM's pg setup returns timestamptz as text; plain `pg` returns Dates. Accept both. */
-export const timestamp = z.union([z.date(), z.string()]).transform((v) => new Date(v));
+export const timestamp = z.union([z.string(), z.date()]).transform((v) => new Date(v));
 
 export const programRow = z.object({
   id: z.string(),
