@@ -4,7 +4,6 @@ import { runBackfill } from '../../src/backfill/backfill-runner.js';
 import { createLegacyReadPath } from '../../src/reads/legacy/legacy-read-path.js';
 import type { ReadPath } from '../../src/reads/read-path.js';
 import { createVersionedReadPath } from '../../src/reads/versioned/versioned-read-path.js';
-import { VersionTreeCache } from '../../src/versions/version-tree-cache.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
@@ -55,7 +54,6 @@ beforeAll(async () => {
     await read(createVersionedReadPath(db.orm.em.fork(), user));
     const library = createVersionedReadPath(db.orm.em.fork(), libraryUserId(1));
     await Promise.all(libraryProgramIds(1).map((id) => library.program(id)));
-    await new VersionTreeCache().load(db.orm.em.fork(), user, [(await createVersionedReadPath(db.orm.em.fork(), user).activeProgram())!.currentVersionId!]);
   } finally {
     pg.Client.prototype.query = query;
   }
