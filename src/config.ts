@@ -13,6 +13,8 @@ const schema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4001),
     DATABASE_URL: z.string().url().optional(),
+    MIGRATION_DATABASE_URL: z.string().url().optional(),
+    ALLOW_PRIVILEGED_DB_ROLE: onOff.default('off'),
     DATA_DIR: z.string().min(1).default('.data'),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -36,6 +38,9 @@ const schema = z
     AUTH_MODE: env.AUTH_MODE ?? (env.NODE_ENV === 'production' ? 'jwt' : 'dev-header'),
   }))
   .superRefine((env, ctx) => {
+    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['MIGRATION_DATABASE_URL'], message: 'needs DATABASE_URL (the embedded database migrates as its own superuser)' });
+    }
     if (env.LEGACY_JSON_WRITES !== 0 && env.LEGACY_JSON_WRITES !== 100) {
       ctx.addIssue({ code: 'custom', path: ['LEGACY_JSON_WRITES'], message: 'must be on or off (no percentage)' });
     }

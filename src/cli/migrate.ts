@@ -34,4 +34,4 @@ await runCommand(async ({ orm, out }) => {
     default:
       throw new UsageError(USAGE);
   }
-}, { requireSchema: false, usage: USAGE });
+}, { requireSchema: false, role: 'migration', usage: USAGE });

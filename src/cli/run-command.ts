@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { locateDatabase } from '../db/database.js';
+import { checkDatabaseRole } from '../db/database-role.js';
+import { pendingMigrations } from '../db/migrator.js';
 import { createOrm } from '../db/orm.js';
 
 export class UsageError extends Error {
@@ -25,13 +27,19 @@ export interface CommandContext {
  * Runs an operator command against `DATABASE_URL` or the embedded database and
  * exits with DESIGN §6's codes: 0 done, 1 failed, 2 bad usage.
  */
-export async function runCommand(command: (ctx: CommandContext) => Promise<number>, options: { requireSchema?: boolean; usage?: string } = {}): Promise<never> {
+export async function runCommand(
+  command: (ctx: CommandContext) => Promise<number>,
+  // `role: 'migration'`: connect as the migration role (`MIGRATION_DATABASE_URL`), with no pending-schema or role check.
+  options: { requireSchema?: boolean; usage?: string; role?: 'service' | 'migration' } = {},
+): Promise<never> {
   let code = 1;
   let cleanup = async (): Promise<void> => {};
   try {
     const config = loadConfig();
     const location = await locateDatabase(config);
-    const orm = await createOrm({ url: location.url, poolMax: 4 });
+    const migrates = options.role === 'migration';
+    const url = migrates ? location.migrationUrl : location.url;
+    const orm = await createOrm({ url, poolMax: 4 });
     cleanup = async () => {
       await orm.close();
       await location.release();
@@ -44,12 +52,13 @@ export async function runCommand(command: (ctx: CommandContext) => Promise<numbe
       });
     }
     if (options.requireSchema !== false) {
-      const pending = await orm.getMigrator().getPendingMigrations();
+      const pending = await pendingMigrations(orm);
       if (pending.length > 0) {
-        throw new CommandFailed(`the database schema is not up to date (${pending.map((m) => m.name).join(', ')} pending): run \`npm run migrate -- up\` first`);
+        throw new CommandFailed(`the database schema is not up to date (${pending.join(', ')} pending): run \`npm run migrate -- up\` first`);
       }
     }
-    code = await command({ config, orm, url: location.url, out: (line) => process.stdout.write(`${line}\n`) });
+    if (!migrates) await checkDatabaseRole(orm, config, (warning) => process.stderr.write(`warning: ${warning}\n`));
+    code = await command({ config, orm, url, out: (line) => process.stdout.write(`${line}\n`) });
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`${error.message}\n${error instanceof UsageError || !options.usage ? '' : `${options.usage}\n`}`);

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { locateDatabase } from '../db/database.js';
-import { migrateUp } from '../db/migrator.js';
+import { checkDatabaseRole, PrivilegedRoleRefused } from '../db/database-role.js';
+import { migrateUp, pendingMigrations } from '../db/migrator.js';
 import { createOrm } from '../db/orm.js';
 import { DEMO_USERS } from '../seed/demo-data.js';
 import { seedIfEmpty } from '../seed/seed-if-empty.js';
@@ -19,8 +20,19 @@ try {
 const log = createLogger(config.LOG_LEVEL);
 const location = await locateDatabase(config, (line) => log.debug({ postgres: line }));
 const orm = await createOrm({ url: location.url, poolMax: config.DB_POOL_MAX, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS });
-const applied = await migrateUp(orm);
-if (applied.length) log.info({ applied }, 'migrations applied');
+if ((await pendingMigrations(orm)).length > 0) {
+  // Migrations run as the migration role; the service keeps its own, least-privileged login.
+  const migrationOrm = await createOrm({ url: location.migrationUrl, poolMax: 1 });
+  const applied = await migrateUp(migrationOrm).finally(() => migrationOrm.close());
+  if (applied.length) log.info({ applied }, 'migrations applied');
+}
+await checkDatabaseRole(orm, config, (warning) => log.warn(warning)).catch(async (error: unknown) => {
+  if (!(error instanceof PrivilegedRoleRefused)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  await orm.close();
+  await location.release();
+  process.exit(2);
+});
 if (config.SEED_DEMO_DATA === 'on') {
   const seeded = await seedIfEmpty(location.url);
   if (seeded) log.info({ ...seeded, users: DEMO_USERS }, 'seeded demo data (send x-user-id with one of these users)');

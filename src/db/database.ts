@@ -1,26 +1,38 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config.js';
-import { embeddedUrl, startEmbeddedDatabase } from './embedded-database.js';
+import { embeddedUrl, SERVICE_LOGIN, startEmbeddedDatabase } from './embedded-database.js';
+import { ensureServiceLogin } from './service-login.js';
 
 export interface DatabaseLocation {
+  /** What the service and the operator commands connect as. */
   readonly url: string;
+  /** What migrations connect as: a role that owns the tables (or a superuser). */
+  readonly migrationUrl: string;
   /** Stops the embedded server if this process started it; no-op otherwise. */
   release(): Promise<void>;
 }
 
 const EMBEDDED_DATABASE = 'training';
 
-/** `DATABASE_URL` when set; else the embedded server under `DATA_DIR`, started if needed. */
+/**
+ * `DATABASE_URL` (migrations: `MIGRATION_DATABASE_URL` when set) or else the
+ * embedded server under `DATA_DIR`, started if needed: there the service runs
+ * as a login role in `training_runtime` and migrations as the superuser.
+ */
 export async function locateDatabase(
-  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'EMBEDDED_PG_PORT'>,
+  config: Pick<Config, 'DATABASE_URL' | 'MIGRATION_DATABASE_URL' | 'DATA_DIR' | 'EMBEDDED_PG_PORT'>,
   log: (line: string) => void = () => {},
 ): Promise<DatabaseLocation> {
-  if (config.DATABASE_URL) return { url: config.DATABASE_URL, release: async () => {} };
+  if (config.DATABASE_URL) {
+    return { url: config.DATABASE_URL, migrationUrl: config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL, release: async () => {} };
+  }
   const server = await startEmbeddedDatabase({ dir: join(config.DATA_DIR, 'pg'), port: config.EMBEDDED_PG_PORT, log });
   await createDatabaseIfMissing(server.adminUrl, EMBEDDED_DATABASE);
+  await ensureServiceLogin(server.adminUrl, SERVICE_LOGIN);
   return {
-    url: embeddedUrl(server.port, EMBEDDED_DATABASE),
+    url: embeddedUrl(server.port, EMBEDDED_DATABASE, SERVICE_LOGIN),
+    migrationUrl: embeddedUrl(server.port, EMBEDDED_DATABASE),
     async release() {
       if (!server.owned) return;
       // Another process (`npm start`, a second command) may have attached since: leave the server to it.

@@ -11,8 +11,20 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-const USER = 'postgres';
-const PASSWORD = 'password';
+export interface Login {
+  readonly user: string;
+  readonly password: string;
+}
+
+/** The cluster's superuser: migrations and set-up only. */
+export const SUPERUSER: Login = { user: 'postgres', password: 'password' };
+
+/**
+ * The embedded default's service login, a member of `training_runtime`: the
+ * server and the operator commands run as it, never as the superuser. The
+ * server listens on 127.0.0.1 only, so a fixed password is enough here.
+ */
+export const SERVICE_LOGIN: Login = { user: 'training_service', password: 'training_service' };
 
 export interface EmbeddedDatabaseOptions {
   /** Cluster directory; kept across restarts. */
@@ -24,8 +36,8 @@ export interface EmbeddedDatabaseOptions {
   readonly log?: (line: string) => void;
 }
 
-export function embeddedUrl(port: number, database: string): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+export function embeddedUrl(port: number, database: string, login: Login = SUPERUSER): string {
+  return `postgres://${login.user}:${login.password}@127.0.0.1:${port}/${database}`;
 }
 
 /**
@@ -44,8 +56,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,
-    user: USER,
-    password: PASSWORD,
+    user: SUPERUSER.user,
+    password: SUPERUSER.password,
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: true,

@@ -39,6 +39,21 @@ export async function migrateDown(orm: MikroORM): Promise<string | null> {
   return reverted[0]?.name ?? null;
 }
 
+/**
+ * Names of the migrations not applied yet, read with any role that may read
+ * `schema_migrations` — the service's own included. MikroORM's own check
+ * creates the table when it cannot see it, which a least-privilege role may
+ * not do: a table that is missing or unreadable counts as nothing applied.
+ */
+export async function pendingMigrations(orm: MikroORM): Promise<string[]> {
+  const [state] = await orm.em.getConnection().execute<{ readable: boolean }[]>(
+    `/* migrationsReadable */ select case when to_regclass('schema_migrations') is null then false
+       else has_table_privilege('schema_migrations', 'select') end as readable`,
+  );
+  if (!state?.readable) return migrations.map((m) => m.name);
+  return (await orm.getMigrator().getPendingMigrations()).map((m) => m.name);
+}
+
 export async function migrationStatus(orm: MikroORM): Promise<MigrationState[]> {
   const executed = new Set((await orm.getMigrator().getExecutedMigrations()).map((m) => m.name));
   return migrations.map((m) => ({ name: m.name, applied: executed.has(m.name) }));

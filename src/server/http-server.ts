@@ -4,6 +4,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
+import { pendingMigrations } from '../db/migrator.js';
 import { countStatements } from '../db/statement-counter.js';
 import type { FlagEvaluator } from '../flags/flag-snapshot.js';
 import { createContext, type GraphQLContext, type ShadowReadOptions } from '../graphql/context.js';
@@ -118,8 +119,8 @@ async function graphql(options: HttpServerOptions, req: IncomingMessage, res: Se
 
 async function readiness(orm: MikroORM): Promise<[number, unknown]> {
   try {
-    const pending = await orm.getMigrator().getPendingMigrations();
-    if (pending.length > 0) return [503, { status: 'migrations pending', pending: pending.map((m) => m.name) }];
+    const pending = await pendingMigrations(orm);
+    if (pending.length > 0) return [503, { status: 'migrations pending', pending }];
     return [200, { status: 'ready' }];
   } catch {
     return [503, { status: 'database unreachable' }];
