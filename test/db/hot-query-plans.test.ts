@@ -24,9 +24,9 @@ const BIG_TABLES = ['programs', 'workout_sessions', 'workout_session_sets', 'pro
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await seedCorpus(db.url, { users: 30, libraryUsers: 1, weeks: 26, chunkUsers: 30 }, () => {});
+  await seedCorpus(db.adminUrl, { users: 30, libraryUsers: 1, weeks: 26, chunkUsers: 30 }, () => {});
   await runBackfill(db.orm, { url: db.url, dryRun: false, batchSize: 500 });
-  client = new pg.Client(db.url);
+  client = new pg.Client(db.adminUrl);
   await client.connect();
   await client.query('vacuum analyze');
   await client.query('set enable_seqscan = off');

@@ -18,7 +18,7 @@ async function columns(table: string) {
 
 describe('schema migrations', () => {
   it('creates the legacy tables exactly as DESIGN §3', async () => {
-    await db.orm.getMigrator().up({ to: 'Migration0001LegacySchema' });
+    await (await db.migrationOrm()).getMigrator().up({ to: 'Migration0001LegacySchema' });
     expect(await columns('programs')).toEqual([
       ['id', 'uuid', 'NO', null, null, null],
       ['user_id', 'uuid', 'NO', null, null, null],
@@ -61,13 +61,14 @@ describe('schema migrations', () => {
   });
 
   it('reverts the latest migration only, re-applies it, and refuses to revert the legacy schema', async () => {
-    await migrateUp(db.orm);
-    const all = (await migrationStatus(db.orm)).map((m) => m.name);
-    expect((await migrationStatus(db.orm)).every((m) => m.applied)).toBe(true);
-    for (const name of [...all].reverse().slice(0, -1)) expect(await migrateDown(db.orm)).toBe(name);
-    await expect(migrateDown(db.orm)).rejects.toBeInstanceOf(MigrationRefused);
+    const orm = await db.migrationOrm();
+    await migrateUp(orm);
+    const all = (await migrationStatus(orm)).map((m) => m.name);
+    expect((await migrationStatus(orm)).every((m) => m.applied)).toBe(true);
+    for (const name of [...all].reverse().slice(0, -1)) expect(await migrateDown(orm)).toBe(name);
+    await expect(migrateDown(orm)).rejects.toBeInstanceOf(MigrationRefused);
     const { rows } = await db.sql.query(`select to_regclass('programs') as t`);
     expect(rows[0].t).toBe('programs');
-    expect(await migrateUp(db.orm)).toEqual(all.slice(1));
+    expect(await migrateUp(orm)).toEqual(all.slice(1));
   });
 });

@@ -8,6 +8,8 @@ let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
   await db.sql.query('create table sql_probe (id int primary key, label text not null)');
+  // The ORM connects as the service's login role, which gets nothing on a table by default.
+  await db.sql.query('grant select, insert on sql_probe to training_runtime');
 });
 afterAll(async () => db.close());
 

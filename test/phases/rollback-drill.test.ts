@@ -174,8 +174,9 @@ describe('rollback drill through every phase', () => {
     });
 
     // Step 9 — every migration after the legacy schema down, then up again.
-    while (await migrateDown(db.orm).catch((e) => (e instanceof MigrationRefused ? null : Promise.reject(e))));
-    await migrateUp(db.orm);
+    const migrations = await db.migrationOrm();
+    while (await migrateDown(migrations).catch((e) => (e instanceof MigrationRefused ? null : Promise.reject(e))));
+    await migrateUp(migrations);
     await withApp({}, async (app) => {
       await trainAndEdit(app, 'migrated');
       await checkGuarantees(app, 'migrations down and up');

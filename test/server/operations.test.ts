@@ -13,11 +13,12 @@ describe('health, readiness and metrics', () => {
     try {
       expect((await fetch(`${t.app.url}health`)).status).toBe(200);
       expect(await (await fetch(`${t.app.url}ready`)).json()).toEqual({ status: 'ready' });
-      await migrateDown(t.db.orm);
+      const migrations = await t.db.migrationOrm();
+      await migrateDown(migrations);
       const notReady = await fetch(`${t.app.url}ready`);
       expect(notReady.status).toBe(503);
       expect(await notReady.json()).toMatchObject({ status: 'migrations pending' });
-      await migrateUp(t.db.orm);
+      await migrateUp(migrations);
       expect((await fetch(`${t.app.url}ready`)).status).toBe(200);
 
       ok(await t.gql(`query Mine { programs { id } }`));
@@ -68,7 +69,7 @@ describe('npm start', () => {
     const db = await createTestDatabase({ migrated: false });
     try {
       const child = spawn('node_modules/.bin/tsx', ['src/cli/start.ts'], {
-        env: { ...process.env, DATABASE_URL: db.url, PORT: '0', SEED_DEMO_DATA: 'on', NODE_OPTIONS: '' },
+        env: { ...process.env, DATABASE_URL: db.url, MIGRATION_DATABASE_URL: db.adminUrl, PORT: '0', SEED_DEMO_DATA: 'on', NODE_OPTIONS: '' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';

@@ -2,14 +2,23 @@ import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { createDatabaseIfMissing } from '../../src/db/database.js';
-import { embeddedUrl } from '../../src/db/embedded-database.js';
+import { embeddedUrl, SERVICE_LOGIN } from '../../src/db/embedded-database.js';
 import { createOrm } from '../../src/db/orm.js';
 
 export interface TestDatabase {
   readonly name: string;
+  /**
+   * The service's login role, a member of `training_runtime` (as in the
+   * embedded default): what the app, `orm` and the commands connect as, so
+   * every end-to-end test also proves the app works under least privilege.
+   */
   readonly url: string;
+  /** The superuser, who owns the tables: migrations, fixtures, assertions. */
+  readonly adminUrl: string;
   readonly orm: MikroORM;
-  /** A plain client for assertions and fixtures, outside the ORM. */
+  /** An ORM as the superuser, for migrating up and down (created on first use). */
+  migrationOrm(): Promise<MikroORM>;
+  /** A plain client for assertions and fixtures, outside the ORM, as the superuser. */
   readonly sql: pg.Pool;
   close(): Promise<void>;
 }
@@ -27,16 +36,21 @@ function port(): number {
 export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const name = `test_${randomBytes(6).toString('hex')}`;
   await createDatabaseIfMissing(embeddedUrl(port(), 'postgres'), name, options.migrated === false ? undefined : 'template_training');
-  const url = embeddedUrl(port(), name);
+  const url = embeddedUrl(port(), name, SERVICE_LOGIN);
+  const adminUrl = embeddedUrl(port(), name);
   const orm = await createOrm({ url, poolMax: 20 });
-  const sql = new pg.Pool({ connectionString: url, max: 4 });
+  const sql = new pg.Pool({ connectionString: adminUrl, max: 4 });
+  let migrationOrm: Promise<MikroORM> | null = null;
   return {
     name,
     url,
+    adminUrl,
     orm,
+    migrationOrm: () => (migrationOrm ??= createOrm({ url: adminUrl, poolMax: 2 })),
     sql,
     async close() {
       await orm.close();
+      if (migrationOrm) await (await migrationOrm).close();
       await sql.end();
     },
   };
