@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { embeddedUrl } from '../../src/db/embedded-database.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
@@ -171,5 +173,30 @@ describe('training_runtime', () => {
     expect(rows).toEqual([
       { rolcanlogin: false, rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolreplication: false, rolbypassrls: false, rolinherit: true, member_of: 0, owns: 0 },
     ]);
+  });
+});
+
+describe("the runbook's Database roles section", () => {
+  const section = readFileSync('docs/runbook.md', 'utf8').split('\n## Database roles\n')[1]!.split('\n## ')[0]!;
+  const [createLogin, checkGrants] = [...section.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+  it('creates a service login that works under least privilege, and its queries list what training_runtime may do', async () => {
+    await db.sql.query(createLogin!);
+    const [, user, password] = /create role (\w+) login password '([^']+)'/.exec(createLogin!)!;
+    const client = new pg.Client(embeddedUrl(Number(process.env.TEST_PG_PORT), db.name, { user: user!, password: password! }));
+    await client.connect();
+    try {
+      expect((await client.query(`select count(*)::int as n from workout_sessions`)).rows).toEqual([{ n: 1 }]);
+      await expect(client.query(`delete from workout_sessions`)).rejects.toThrow(/permission denied/);
+      const [tables, columns] = (await client.query(checkGrants!)) as unknown as pg.QueryResult[];
+      expect(tables!.rows).toContainEqual({ table_name: 'programs', privileges: 'INSERT, SELECT, UPDATE' });
+      expect(tables!.rows).toContainEqual({ table_name: 'workout_session_sets', privileges: 'INSERT, SELECT' });
+      expect(columns!.rows).toEqual([
+        ...INTENDED.workout_session_sets!.updateColumns!.map((c) => ({ table_name: 'workout_session_sets', column_name: c })),
+        ...INTENDED.workout_sessions!.updateColumns!.map((c) => ({ table_name: 'workout_sessions', column_name: c })),
+      ]);
+    } finally {
+      await client.end();
+    }
   });
 });
