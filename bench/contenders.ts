@@ -29,6 +29,8 @@ export function ourEnvironment(databaseUrl: string, port: number, path: ReadPath
     // statements for every contender). Identity from x-user-id as behind a gateway, so that load rotates users cheaply.
     NODE_ENV: 'production',
     ALLOW_DEV_HEADER_IN_PRODUCTION: 'on',
+    // The bench's databases belong to its own throwaway cluster's superuser.
+    ALLOW_PRIVILEGED_DB_ROLE: 'on',
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     DB_POOL_MAX: String(POOL_SIZE),
