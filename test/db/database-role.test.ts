@@ -78,7 +78,12 @@ const run = promisify(execFile);
 /** Runs `src/cli/<script>.ts` as `npm run` would; never throws on a non-zero exit. */
 async function cli(script: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('node_modules/.bin/tsx', [`src/cli/${script}.ts`], { cwd: process.cwd(), env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env } });
+    const { stdout, stderr } = await run('node_modules/.bin/tsx', [`src/cli/${script}.ts`], {
+      cwd: process.cwd(),
+      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env },
+      // A `start` that does not refuse would serve forever: SIGTERM stops it (exit 0), and the test fails on the code.
+      timeout: 30_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
