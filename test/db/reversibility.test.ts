@@ -33,6 +33,7 @@ describe('migrations are reversible on a populated database', () => {
 
     const before = await legacyChecksum();
     const applied = (await migrationStatus(db.orm)).map((m) => m.name);
+    expect(await migrateDown(db.orm)).toBe('Migration0007ProgramRevision');
     expect(await migrateDown(db.orm)).toBe('Migration0006VersionedReadIndexes');
     expect(await migrateDown(db.orm)).toBe('Migration0005BackfillRuns');
     expect(await migrateDown(db.orm)).toBe('Migration0004HistoryGuards');

@@ -4,6 +4,7 @@ import { Migration0003ProgramVersions } from './Migration0003ProgramVersions.js'
 import { Migration0004HistoryGuards } from './Migration0004HistoryGuards.js';
 import { Migration0005BackfillRuns } from './Migration0005BackfillRuns.js';
 import { Migration0006VersionedReadIndexes } from './Migration0006VersionedReadIndexes.js';
+import { Migration0007ProgramRevision } from './Migration0007ProgramRevision.js';
 
 /** Every schema migration, oldest first. The first is the legacy schema and is never reverted. */
 export const migrations = [
@@ -13,6 +14,7 @@ export const migrations = [
   { name: 'Migration0004HistoryGuards', class: Migration0004HistoryGuards },
   { name: 'Migration0005BackfillRuns', class: Migration0005BackfillRuns },
   { name: 'Migration0006VersionedReadIndexes', class: Migration0006VersionedReadIndexes },
+  { name: 'Migration0007ProgramRevision', class: Migration0007ProgramRevision },
 ];
 
 export const LEGACY_SCHEMA_MIGRATION = 'Migration0001LegacySchema';

@@ -196,6 +196,7 @@ export type MutationLogSetArgs = {
 
 /** Write operations. Invalid input is refused with every violation listed, and nothing is written. */
 export type MutationModifyProgramArgs = {
+  expectedRevision?: InputMaybe<Scalars['Int']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
   input: ProgramInput;
@@ -267,6 +268,8 @@ export type Program = {
   isActive: Scalars['Boolean']['output'];
   /** Program name. */
   name: Scalars['String']['output'];
+  /** Counts the changes the program went through, whatever the phase and whoever wrote them; send it back as `modifyProgram(expectedRevision:)` to refuse edits based on a stale read. */
+  revision: Scalars['Int']['output'];
   /** The weekly schedule. Never contains an entry for a workout that does not exist. */
   schedule: Array<ScheduleEntry>;
   /** When the program was last changed. */
@@ -862,6 +865,7 @@ export type ProgramResolvers<ContextType = GraphQLContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   schedule?: Resolver<Array<ResolversTypes['ScheduleEntry']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   versions?: Resolver<Array<ResolversTypes['ProgramVersion']>, ParentType, ContextType>;
