@@ -91,8 +91,9 @@ export class ProgramWriter {
 
   async activateProgram(id: string): Promise<ProgramModel> {
     return inTransaction(this.em, async (tx) => {
-      // Lock all of the caller's programs: two activations at once run one after the other.
-      await queryRows(tx, 'lockProgramsOfUser', 'select id from programs where user_id = ? for update', [this.userId], programRow.pick({ id: true }));
+      // Lock all of the caller's programs: two activations at once run one after the other. Always in
+      // id order: rows locked in scan order (which updates shuffle) let two activations deadlock.
+      await queryRows(tx, 'lockProgramsOfUser', 'select id from programs where user_id = ? order by id for update', [this.userId], programRow.pick({ id: true }));
       const locked = await this.lock(tx, id);
       // Deactivate first: the unique index is checked row by row.
       await queryRows(tx, 'deactivatePrograms', 'update programs set is_active = false, updated_at = now() where user_id = ? and is_active and id <> ? returning id', [this.userId, id], programRow.pick({ id: true }));
