@@ -17,6 +17,8 @@ export const programRow = z.object({
   deleted_at: timestamp.nullable(),
   current_version_id: z.string().nullable(),
   legacy_json_version_id: z.string().nullable(),
+  /** Counted by the database on every change (Migration0007ProgramRevision). */
+  revision: z.number().int(),
 });
 export type ProgramRow = z.output<typeof programRow>;
 
@@ -47,7 +49,7 @@ export const setRow = z.object({
 export type SetRow = z.output<typeof setRow>;
 
 export const PROGRAM_COLUMNS =
-  'p.id, p.user_id, p.name, p.is_active, p.program_json, p.updated_at, p.deleted_at, p.current_version_id, p.legacy_json_version_id';
+  'p.id, p.user_id, p.name, p.is_active, p.program_json, p.updated_at, p.deleted_at, p.current_version_id, p.legacy_json_version_id, p.revision';
 /**
  * PROGRAM_COLUMNS for a reader that takes content from versions: the blob only
  * where no version holds the content yet (not backfilled). A blob is parsed by

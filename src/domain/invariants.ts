@@ -1,6 +1,8 @@
+import { forbiddenCharacter, type TextKind } from './forbidden-characters.js';
 import { PROGRAM_LIMITS } from './program-limits.js';
 import type { ExerciseDraft, ProgramContent, ProgramDraft, ScheduleEntry, SetPrescription, WorkoutDraft } from './program.js';
 import { ViolationCode, type ProgramViolation } from './violation-code.js';
+import { hasWeightPrecision, WEIGHT_DECIMALS } from './weight-precision.js';
 
 export { PROGRAM_LIMITS } from './program-limits.js';
 export { ViolationCode, type ProgramViolation } from './violation-code.js';
@@ -44,8 +46,12 @@ function checkWorkout(workout: WorkoutDraft, path: string, workoutIds: UniqueIds
 function checkExercise(exercise: ExerciseDraft, path: string, exerciseIds: UniqueIds, report: Report): void {
   exerciseIds.check(exercise.id, `${path}.id`);
   checkName(exercise.name, `${path}.name`, 'exercise', report);
-  if (typeof exercise.notes === 'string' && codePoints(exercise.notes) > L.maxNotesLength) {
-    report(`${path}.notes`, ViolationCode.NOTES_TOO_LONG, `notes are at most ${L.maxNotesLength} characters`);
+  if (typeof exercise.notes === 'string') {
+    if (codePoints(exercise.notes) > L.maxNotesLength) {
+      report(`${path}.notes`, ViolationCode.NOTES_TOO_LONG, `notes are at most ${L.maxNotesLength} characters`);
+    } else {
+      checkCharacters(exercise.notes, `${path}.notes`, 'notes', report);
+    }
   }
   if (exercise.sets.length === 0) {
     report(`${path}.sets`, ViolationCode.NO_SETS, 'an exercise needs at least one set');
@@ -81,6 +87,8 @@ function checkWeight(weightKg: number, path: string, report: Report): void {
     report(path, ViolationCode.WEIGHT_NEGATIVE, 'weightKg cannot be negative');
   } else if (weightKg > L.maxWeightKg) {
     report(path, ViolationCode.WEIGHT_TOO_HIGH, `weightKg must be at most ${L.maxWeightKg}`);
+  } else if (!hasWeightPrecision(weightKg)) {
+    report(path, ViolationCode.TOO_MANY_DECIMALS, `weightKg has at most ${WEIGHT_DECIMALS} decimals, got ${String(weightKg)}`);
   }
 }
 
@@ -137,6 +145,16 @@ function checkName(name: string, path: string, what: string, report: Report): vo
     report(path, ViolationCode.NAME_EMPTY, `the ${what} needs a name`);
   } else if (codePoints(name) > L.maxNameLength) {
     report(path, ViolationCode.NAME_TOO_LONG, `a ${what} name is at most ${L.maxNameLength} characters`);
+  } else {
+    checkCharacters(name, path, 'name', report);
+  }
+}
+
+function checkCharacters(text: string, path: string, kind: TextKind, report: Report): void {
+  const found = forbiddenCharacter(text, kind);
+  if (found) {
+    const allowed = kind === 'name' ? 'control or bidirectional-formatting characters' : 'control characters other than line breaks, nor bidirectional overrides';
+    report(path, ViolationCode.FORBIDDEN_CHARACTER, `${kind === 'name' ? 'a name' : 'notes'} cannot contain ${allowed}: ${found.codePoint} at character ${found.position}`);
   }
 }
 

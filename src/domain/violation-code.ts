@@ -23,6 +23,10 @@ export const ViolationCode = {
   DAY_OUT_OF_RANGE: 'DAY_OUT_OF_RANGE',
   WORKOUT_INDEX_OUT_OF_RANGE: 'WORKOUT_INDEX_OUT_OF_RANGE',
   DUPLICATE_SCHEDULE_ENTRY: 'DUPLICATE_SCHEDULE_ENTRY',
+  /** A control, bidirectional-formatting or other character text may not hold (see forbidden-characters.ts). */
+  FORBIDDEN_CHARACTER: 'FORBIDDEN_CHARACTER',
+  /** A weight with more than two decimals. */
+  TOO_MANY_DECIMALS: 'TOO_MANY_DECIMALS',
 } as const;
 
 export type ViolationCode = (typeof ViolationCode)[keyof typeof ViolationCode];

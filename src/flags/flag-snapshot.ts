@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { OpenFeature, type Client, type EvaluationContext } from '@openfeature/server-sdk';
+import { OpenFeature, type Client, type EvaluationContext, type Provider } from '@openfeature/server-sdk';
 import { EnvFlagProvider } from './env-flag-provider.js';
+import { isLegal, normaliseFlags, type LegalPhase, type NormalisationObserver } from './legal-phase.js';
 
 /** The flag keys, as the environment variables that set them (DESIGN §5). */
 export const FLAG = {
@@ -9,15 +10,14 @@ export const FLAG = {
   legacyJsonWrites: 'LEGACY_JSON_WRITES',
 } as const;
 
-/** The effective flags of one request, evaluated once for its caller and frozen. */
-export interface FlagSnapshot {
-  /** Writes also create immutable versions (dual write). */
-  readonly versioningWrites: boolean;
-  /** Reads use the version tables; only ever true where `versioningWrites` is. */
-  readonly versioningReads: boolean;
-  /** Writes still update `programs.program_json` (false in Phase 5). */
-  readonly legacyJsonWrites: boolean;
-}
+/**
+ * The effective flags of one request, evaluated once for its caller and
+ * frozen: always one of the four legal phases.
+ * - `versioningWrites`: writes also create immutable versions (dual write);
+ * - `versioningReads`: reads use the version tables; only where `versioningWrites` is;
+ * - `legacyJsonWrites`: writes still update `programs.program_json` (false in Phase 5 only).
+ */
+export type FlagSnapshot = LegalPhase;
 
 export interface FlagRollouts {
   readonly PROGRAM_VERSIONING_WRITES: number;
@@ -28,10 +28,18 @@ export interface FlagRollouts {
 export type FlagEvaluator = (userId: string | null) => Promise<FlagSnapshot>;
 
 /**
- * Registers the environment provider under a domain of its own (several apps
- * may share a process in tests) and returns the per-request evaluator.
+ * Registers the provider (the environment's unless another is given) under a
+ * domain of its own (several apps may share a process in tests) and returns
+ * the per-request evaluator. A provider that evaluates per user at run time
+ * (a flag file, a flag service) can hand one request a combination outside
+ * the four legal phases: it is normalised to the nearest safe one and
+ * reported to `onNormalised`.
  */
-export function createFlagEvaluator(rollouts: FlagRollouts, provider = new EnvFlagProvider({ ...rollouts })): FlagEvaluator {
+export function createFlagEvaluator(
+  rollouts: FlagRollouts,
+  provider: Provider = new EnvFlagProvider({ ...rollouts }),
+  onNormalised: NormalisationObserver = () => {},
+): FlagEvaluator {
   const domain = `training-subgraph-${randomUUID()}`;
   OpenFeature.setProvider(domain, provider);
   const client: Client = OpenFeature.getClient(domain);
@@ -42,7 +50,10 @@ export function createFlagEvaluator(rollouts: FlagRollouts, provider = new EnvFl
       client.getBooleanValue(FLAG.versioningReads, false, context),
       client.getBooleanValue(FLAG.legacyJsonWrites, true, context),
     ]);
-    return Object.freeze({ versioningWrites: writes, versioningReads: reads && writes, legacyJsonWrites: legacy });
+    const evaluated = { versioningWrites: writes, versioningReads: reads, legacyJsonWrites: legacy };
+    const normalised = normaliseFlags(evaluated);
+    if (!isLegal(evaluated)) onNormalised({ userId, evaluated, normalised });
+    return normalised;
   };
 }
 

@@ -25,5 +25,6 @@ export function programModelOfRow(row: ProgramRow, options: { skipBlob?: boolean
     updatedAt: row.updated_at,
     content: options.skipBlob ? EMPTY : contentOfRow(row),
     currentVersionId: row.current_version_id,
+    revision: row.revision,
   };
 }

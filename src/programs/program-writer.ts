@@ -54,11 +54,19 @@ export class ProgramWriter {
     });
   }
 
-  async modifyProgram(id: string, input: ProgramInput, source: ChangeSource, expectedVersion: number | null): Promise<ProgramModel> {
+  async modifyProgram(id: string, input: ProgramInput, source: ChangeSource, expected: ExpectedState = {}): Promise<ProgramModel> {
     const { name, draft } = draftOfInput(input);
     assertValid(name, draft);
+    const { version: expectedVersion = null, revision: expectedRevision = null } = expected;
     return inTransaction(this.em, async (tx) => {
+      // The row is read after the lock is granted, so its revision is the last committed one.
       const locked = await this.lock(tx, id, expectedVersion !== null);
+      if (expectedRevision !== null && expectedRevision !== locked.row.revision) {
+        throw AppError.conflict(`program ${id} is at revision ${locked.row.revision}, not ${expectedRevision}: reload it and apply the edit again`, {
+          expectedRevision,
+          currentRevision: locked.row.revision,
+        });
+      }
       if (expectedVersion !== null && expectedVersion !== locked.currentNumber) {
         throw AppError.conflict(`program ${id} is at version ${locked.currentNumber}, not ${expectedVersion}: reload it and apply the edit again`, {
           expectedVersion,
@@ -83,8 +91,9 @@ export class ProgramWriter {
 
   async activateProgram(id: string): Promise<ProgramModel> {
     return inTransaction(this.em, async (tx) => {
-      // Lock all of the caller's programs: two activations at once run one after the other.
-      await queryRows(tx, 'lockProgramsOfUser', 'select id from programs where user_id = ? for update', [this.userId], programRow.pick({ id: true }));
+      // Lock all of the caller's programs: two activations at once run one after the other. Always in
+      // id order: rows locked in scan order (which updates shuffle) let two activations deadlock.
+      await queryRows(tx, 'lockProgramsOfUser', 'select id from programs where user_id = ? order by id for update', [this.userId], programRow.pick({ id: true }));
       const locked = await this.lock(tx, id);
       // Deactivate first: the unique index is checked row by row.
       await queryRows(tx, 'deactivatePrograms', 'update programs set is_active = false, updated_at = now() where user_id = ? and is_active and id <> ? returning id', [this.userId, id], programRow.pick({ id: true }));
@@ -170,6 +179,14 @@ export class ProgramWriter {
     if (!locked) throw AppError.notFound('Program', id);
     return locked;
   }
+}
+
+/** What an edit is based on, for optimistic concurrency; null or absent: not checked. */
+export interface ExpectedState {
+  /** `Program.revision`: counts every change, in every phase. */
+  readonly revision?: number | null;
+  /** The current version's number: sees versioned edits only. */
+  readonly version?: number | null;
 }
 
 /** The model of a written program; its content is what was written, whatever the blob holds. */

@@ -14,6 +14,8 @@ export interface ProgramModel {
   readonly updatedAt: Date;
   readonly content: ProgramContent;
   readonly currentVersionId: string | null;
+  /** Changes the program went through; the same on both read paths (it lives on the program row). */
+  readonly revision: number;
 }
 
 export interface WorkoutModel {

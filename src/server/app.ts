@@ -4,7 +4,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { createAuthenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
+import type { Provider } from '@openfeature/server-sdk';
 import { createFlagEvaluator } from '../flags/flag-snapshot.js';
+import { reportNormalisations } from '../flags/legal-phase.js';
 import { createApollo } from './apollo.js';
 import { createHttpServer } from './http-server.js';
 import { latestBackfillRun } from '../backfill/backfill-store.js';
@@ -22,7 +24,7 @@ export const MAX_BODY_BYTES = 1_000_000;
 const DRAIN_TIMEOUT_MS = 10_000;
 
 /** Starts Apollo and the HTTP server on an already-migrated database. */
-export async function startApp(config: Config, orm: MikroORM, log: Logger): Promise<RunningApp> {
+export async function startApp(config: Config, orm: MikroORM, log: Logger, options: { flagProvider?: Provider } = {}): Promise<RunningApp> {
   const production = config.NODE_ENV === 'production';
   const metrics = new Metrics(() => latestBackfillRun(orm));
   const apollo = createApollo({ production, metrics, log });
@@ -33,7 +35,7 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger): Prom
     apollo,
     orm,
     authenticate: createAuthenticator(config),
-    evaluateFlags: createFlagEvaluator(config),
+    evaluateFlags: createFlagEvaluator(config, options.flagProvider, reportNormalisations(log, metrics.flagNormalisations)),
     log,
     maxBodyBytes: MAX_BODY_BYTES,
     exposeStatementCount: !production,

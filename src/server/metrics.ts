@@ -29,6 +29,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly flagNormalisations = new Counter({
+    name: 'training_flag_normalisations_total',
+    help: 'Requests whose flags, as the provider evaluated them, were not a legal phase and were normalised to the nearest safe one: by the evaluated flags (from) and the phase used (to)',
+    labelNames: ['from', 'to'] as const,
+    registers: [this.registry],
+  });
+
   constructor(backfill?: BackfillCountsSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'training_' });
     if (!backfill) return;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { z } from 'zod';
 import { execute, queryRows } from '../db/sql.js';
 import { inTransaction } from '../db/transaction.js';
 import { SESSION_COLUMNS, sessionRow, type SessionRow } from '../db/rows.js';
-import type { Exercise, Violation } from '../domain/program.js';
+import { checkLoggedSet } from '../domain/logged-set-rules.js';
+import type { Exercise } from '../domain/program.js';
 import { isUuid } from '../domain/uuid.js';
 import { AppError } from '../errors.js';
 import type { FlagSnapshot } from '../flags/flag-snapshot.js';
@@ -18,19 +18,6 @@ import { toSessionModel } from './session-store.js';
 /** How far in the future a client clock may put a session start or end. */
 const CLOCK_SKEW_MS = 24 * 3_600_000;
 const EARLIEST = new Date('2000-01-01T00:00:00Z');
-
-const loggedSet = z.object({
-  setNumber: z.number().int().min(1).max(100),
-  reps: z.number().int().min(0).max(1000).nullable(),
-  weightKg: z.number().finite().min(0).max(9999.99).nullable(),
-  rpe: z
-    .number()
-    .finite()
-    .min(0)
-    .max(10)
-    .refine((n) => Number.isInteger(n * 10), 'at most one decimal')
-    .nullable(),
-});
 
 /**
  * Session writes for one caller. History is append-only: a set is added, never
@@ -79,19 +66,9 @@ export class SessionWriter {
   }
 
   async logSet(sessionId: string, input: LoggedSetInput): Promise<SessionModel> {
-    const parsed = loggedSet.safeParse({
-      setNumber: input.setNumber,
-      reps: input.reps ?? null,
-      weightKg: input.weightKg ?? null,
-      rpe: input.rpe ?? null,
-    });
-    if (!parsed.success) {
-      throw AppError.invalid(
-        'set',
-        parsed.error.issues.map((i): Violation => ({ path: `input.${i.path.join('.')}`, code: 'OUT_OF_RANGE', message: i.message })),
-      );
-    }
-    const set = parsed.data;
+    const set = { setNumber: input.setNumber, reps: input.reps ?? null, weightKg: input.weightKg ?? null, rpe: input.rpe ?? null };
+    const violations = checkLoggedSet(set);
+    if (violations.length > 0) throw AppError.invalid('set', violations);
     return inTransaction(this.em, async (tx) => {
       const session = await this.lockOpenSession(tx, sessionId);
       const { exercise, exerciseVersionId } = await this.exerciseOf(tx, session, input.exerciseId);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { forbiddenCharacter } from '../../src/domain/forbidden-characters.js';
 import { normaliseName } from '../../src/domain/normalise-name.js';
 import { PROGRAM_LIMITS } from '../../src/domain/program-limits.js';
 import type { Exercise, ProgramContent, ScheduleEntry, SetPrescription, Workout } from '../../src/domain/program.js';
@@ -29,15 +30,15 @@ export const setArb: fc.Arbitrary<SetPrescription> = fc
     restSeconds,
   }));
 
-/** Non-blank names, ASCII or any Unicode grapheme, leaving room for a suffix under the limit. */
+/** Non-blank names, ASCII or any Unicode grapheme but the characters names refuse, leaving room for a suffix under the limit. */
 export const nameArb: fc.Arbitrary<string> = fc
   .oneof(fc.string({ minLength: 1, maxLength: 16 }), fc.string({ minLength: 1, maxLength: 8, unit: 'grapheme' }))
-  .filter((s) => s.trim() !== '' && [...s].length <= L.maxNameLength - 10);
+  .filter((s) => s.trim() !== '' && [...s].length <= L.maxNameLength - 10 && forbiddenCharacter(s, 'name') === null);
 
 /** Ids as they occur: UUIDs, short strings, legacy numbers-as-strings. */
 export const idArb: fc.Arbitrary<string> = fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 8 }), fc.nat({ max: 99 }).map(String));
 
-const notesArb = fc.option(fc.string({ maxLength: 30 }), { nil: null });
+const notesArb = fc.option(fc.string({ maxLength: 30 }).filter((s) => forbiddenCharacter(s, 'notes') === null), { nil: null });
 
 interface ExerciseShape {
   readonly name: string;

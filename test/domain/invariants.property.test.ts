@@ -46,7 +46,7 @@ describe('checkProgram properties', () => {
               expect(flagged(`${at}.reps`)).toBe(!isInt(set.reps, L.minReps, L.maxReps));
               expect(flagged(`${at}.restSeconds`)).toBe(!isInt(set.restSeconds, 0, L.maxRestSeconds));
               const w8 = set.weightKg;
-              expect(flagged(`${at}.weightKg`)).toBe(w8 !== null && !(Number.isFinite(w8) && w8 >= 0 && w8 <= L.maxWeightKg));
+              expect(flagged(`${at}.weightKg`)).toBe(w8 !== null && !(Number.isFinite(w8) && w8 >= 0 && w8 <= L.maxWeightKg && Number(w8.toFixed(2)) === w8));
             }),
           ),
         );

@@ -10,8 +10,18 @@ import { legacyEncoding } from './legacy-encoding.js';
 
 const P = '5f0c9a43-6f0e-4c7e-9d7e-0a4c2b1e9f11';
 
-/** Violations a blob may legitimately carry into content: the reader keeps names and list sizes as stored. */
-const CARRIED_OVER = new Set(['NAME_EMPTY', 'NAME_TOO_LONG', 'NOTES_TOO_LONG', 'TOO_MANY_WORKOUTS', 'TOO_MANY_EXERCISES', 'TOO_MANY_SETS', 'TOO_MANY_SCHEDULE_ENTRIES']);
+/** Violations a blob may legitimately carry into content: the reader keeps text, weights and list sizes as stored, never rewriting them. */
+const CARRIED_OVER = new Set([
+  'NAME_EMPTY',
+  'NAME_TOO_LONG',
+  'NOTES_TOO_LONG',
+  'FORBIDDEN_CHARACTER',
+  'TOO_MANY_DECIMALS',
+  'TOO_MANY_WORKOUTS',
+  'TOO_MANY_EXERCISES',
+  'TOO_MANY_SETS',
+  'TOO_MANY_SCHEDULE_ENTRIES',
+]);
 
 function expectWellFormed(result: LegacyBlobResult): void {
   for (const issue of result.issues) {

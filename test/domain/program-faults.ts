@@ -35,6 +35,11 @@ const entriesOf = (c: MutableContent) => c.schedule.map((entry, i) => ({ entry, 
 const numberFault = (g: fc.GeneratorValue, options: readonly (readonly [number, ViolationCode])[]) => pick(g, options);
 const NOT_INTEGER = [[1.5, 'NOT_AN_INTEGER'], [Number.NaN, 'NOT_AN_INTEGER'], [Infinity, 'NOT_AN_INTEGER'], [-Infinity, 'NOT_AN_INTEGER']] as const;
 
+/** A sample of what names refuse: C0 and C1 controls, DEL, bidirectional marks, embeddings, overrides and isolates, separators, a lone surrogate. */
+export const FORBIDDEN_IN_NAMES = [0x01, 0x07, 0x09, 0x0a, 0x0d, 0x1b, 0x1f, 0x7f, 0x85, 0x9f, 0x061c, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202e, 0x2066, 0x2069, 0xd800, 0xdfff];
+/** Notes allow line breaks and bidirectional marks, not the rest. */
+export const FORBIDDEN_IN_NOTES = [0x01, 0x07, 0x0b, 0x0c, 0x1b, 0x1f, 0x7f, 0x85, 0x9f, 0x202a, 0x202e, 0x2066, 0x2069, 0xd800, 0xdfff];
+
 export const FAULTS: Record<string, Fault> = {
   programName: (c, g) => {
     const [name, code] = pick(g, [['', 'NAME_EMPTY'], [' \t', 'NAME_EMPTY'], ['x'.repeat(L.maxNameLength + 1), 'NAME_TOO_LONG']] as const);
@@ -96,6 +101,35 @@ export const FAULTS: Record<string, Fault> = {
     ]);
     target.set.weightKg = weightKg;
     return injected(c, `${target.path}.weightKg`, code);
+  },
+  weightDecimals: (c, g) => {
+    const target = at(g, setsOf(c));
+    if (target === null) return null;
+    // Whole cents plus a fraction of a cent: never on the two-decimal grid, never out of range.
+    const cents = g(fc.integer, { min: 0, max: L.maxWeightKg * 100 - 1 });
+    target.set.weightKg = (cents + pick(g, [0.1, 0.5, 0.001, 0.999])) / 100;
+    return injected(c, `${target.path}.weightKg`, 'TOO_MANY_DECIMALS');
+  },
+  forbiddenCharacter: (c, g) => {
+    const names = [
+      { path: 'name', get: () => VALID_NAME, set: (_: string) => {} },
+      ...c.workouts.map((w, i) => ({ path: `workouts.${i}.name`, get: () => w.name, set: (v: string) => (w.name = v) })),
+      ...exercisesOf(c).flatMap(({ exercise, path }) => [
+        { path: `${path}.name`, get: () => exercise.name, set: (v: string) => (exercise.name = v) },
+        { path: `${path}.notes`, get: () => exercise.notes ?? '', set: (v: string) => (exercise.notes = v) },
+      ]),
+    ];
+    const target = at(g, names)!;
+    const notes = target.path.endsWith('.notes');
+    const text = target.get();
+    const cut = g(fc.nat, { max: text.length });
+    const codePoint = pick(g, notes ? FORBIDDEN_IN_NOTES : FORBIDDEN_IN_NAMES);
+    // Cut between code points, never inside a surrogate pair.
+    const head = [...text].slice(0, cut).join('');
+    const value = `${head}${String.fromCharCode(codePoint)}${text.slice(head.length)}`;
+    if (target.path === 'name') return injected(c, 'name', 'FORBIDDEN_CHARACTER', value);
+    target.set(value);
+    return injected(c, target.path, 'FORBIDDEN_CHARACTER');
   },
   rest: (c, g) => {
     const target = at(g, setsOf(c));

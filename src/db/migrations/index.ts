@@ -4,6 +4,7 @@ import { Migration0003ProgramVersions } from './Migration0003ProgramVersions.js'
 import { Migration0004HistoryGuards } from './Migration0004HistoryGuards.js';
 import { Migration0005BackfillRuns } from './Migration0005BackfillRuns.js';
 import { Migration0006VersionedReadIndexes } from './Migration0006VersionedReadIndexes.js';
+import { Migration0007ProgramRevision } from './Migration0007ProgramRevision.js';
 import { Migration0008RuntimeRole } from './Migration0008RuntimeRole.js';
 
 /** Every schema migration, oldest first. The first is the legacy schema and is never reverted. */
@@ -14,7 +15,7 @@ export const migrations = [
   { name: 'Migration0004HistoryGuards', class: Migration0004HistoryGuards },
   { name: 'Migration0005BackfillRuns', class: Migration0005BackfillRuns },
   { name: 'Migration0006VersionedReadIndexes', class: Migration0006VersionedReadIndexes },
-  // Migration0007ProgramRevision goes here (merged from its own branch).
+  { name: 'Migration0007ProgramRevision', class: Migration0007ProgramRevision },
   { name: 'Migration0008RuntimeRole', class: Migration0008RuntimeRole },
 ];
 

@@ -17,9 +17,9 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** A calendar date, ISO-8601 `YYYY-MM-DD`, read in UTC. */
+  /** A real calendar date, ISO-8601 `YYYY-MM-DD`, read in UTC (`2026-02-30` is refused). */
   Date: { input: string; output: string; }
-  /** An instant in time, ISO-8601 with time zone (e.g. `2026-11-24T07:30:00.000Z`). */
+  /** An instant in time, ISO-8601 with time zone (e.g. `2026-11-24T07:30:00.000Z`). Impossible dates and times (`2026-02-30`, `24:00`) are refused, never rolled over. */
   DateTime: { input: Date; output: Date; }
   _FieldSet: { input: unknown; output: unknown; }
 };
@@ -65,9 +65,9 @@ export type Exercise = {
 export type ExerciseInput = {
   /** The stable id of an existing exercise, if known; a hint only, never required. */
   id?: InputMaybe<Scalars['ID']['input']>;
-  /** Exercise name, 1–120 characters. */
+  /** Exercise name, 1–120 characters, one line: control and bidirectional-formatting characters are refused. */
   name: Scalars['String']['input'];
-  /** Free-text coaching notes, at most 2000 characters. */
+  /** Free-text coaching notes, at most 2000 characters. Line breaks are fine; other control characters and bidirectional overrides are refused. */
   notes?: InputMaybe<Scalars['String']['input']>;
   /** Prescribed sets, at least one. */
   sets: Array<SetPrescriptionInput>;
@@ -131,11 +131,11 @@ export type LoggedSetInput = {
   exerciseId: Scalars['ID']['input'];
   /** Repetitions done. */
   reps?: InputMaybe<Scalars['Int']['input']>;
-  /** Rate of perceived exertion, 0–10 in steps of 0.5. */
+  /** Rate of perceived exertion, 1–10 in steps of 0.5. */
   rpe?: InputMaybe<Scalars['Float']['input']>;
   /** 1-based number of the set within the exercise. */
   setNumber: Scalars['Int']['input'];
-  /** Load in kilograms. */
+  /** Load in kilograms, 0–9999.99, at most 2 decimals (refused, never rounded). */
   weightKg?: InputMaybe<Scalars['Float']['input']>;
 };
 
@@ -196,6 +196,7 @@ export type MutationLogSetArgs = {
 
 /** Write operations. Invalid input is refused with every violation listed, and nothing is written. */
 export type MutationModifyProgramArgs = {
+  expectedRevision?: InputMaybe<Scalars['Int']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
   input: ProgramInput;
@@ -267,6 +268,8 @@ export type Program = {
   isActive: Scalars['Boolean']['output'];
   /** Program name. */
   name: Scalars['String']['output'];
+  /** Counts the changes the program went through, whatever the phase and whoever wrote them; send it back as `modifyProgram(expectedRevision:)` to refuse edits based on a stale read. */
+  revision: Scalars['Int']['output'];
   /** The weekly schedule. Never contains an entry for a workout that does not exist. */
   schedule: Array<ScheduleEntry>;
   /** When the program was last changed. */
@@ -279,7 +282,7 @@ export type Program = {
 
 /** A whole program as written by the editor or the AI service. */
 export type ProgramInput = {
-  /** Program name, 1–120 characters. */
+  /** Program name, 1–120 characters, one line: control and bidirectional-formatting characters are refused. */
   name: Scalars['String']['input'];
   /** Weekly schedule; `workoutIndex` points into `workouts`. */
   schedule: Array<ScheduleEntryInput>;
@@ -465,7 +468,7 @@ export type SetPrescriptionInput = {
   repsMax?: InputMaybe<Scalars['Int']['input']>;
   /** Rest after the set in seconds, 0–3600. */
   restSeconds: Scalars['Int']['input'];
-  /** Load in kilograms, 0 or more. */
+  /** Load in kilograms, 0–2000, at most 2 decimals (refused, never rounded). */
   weightKg?: InputMaybe<Scalars['Float']['input']>;
 };
 
@@ -541,7 +544,7 @@ export type WorkoutInput = {
   exercises: Array<ExerciseInput>;
   /** The stable id of an existing workout, if known; a hint only, never required. */
   id?: InputMaybe<Scalars['ID']['input']>;
-  /** Workout name, 1–120 characters. */
+  /** Workout name, 1–120 characters, one line: control and bidirectional-formatting characters are refused. */
   name: Scalars['String']['input'];
 };
 
@@ -862,6 +865,7 @@ export type ProgramResolvers<ContextType = GraphQLContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   schedule?: Resolver<Array<ResolversTypes['ScheduleEntry']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   versions?: Resolver<Array<ResolversTypes['ProgramVersion']>, ParentType, ContextType>;

@@ -5,8 +5,10 @@ import type { MutationResolvers } from '../generated/resolvers-types.js';
 /** Each mutation: check ids, hand over to the caller's writer, forget what this request had cached. */
 export const Mutation: MutationResolvers = {
   createProgram: (_, { input }, ctx) => written(ctx, (c) => c.programs.createProgram(input)),
-  modifyProgram: (_, { id, input, source, expectedVersion }, ctx) =>
-    written(ctx, (c) => c.programs.modifyProgram(uuidArgument('program', 'id', id), input, source ?? 'USER', expectedVersion ?? null)),
+  modifyProgram: (_, { id, input, source, expectedVersion, expectedRevision }, ctx) =>
+    written(ctx, (c) =>
+      c.programs.modifyProgram(uuidArgument('program', 'id', id), input, source ?? 'USER', { version: expectedVersion, revision: expectedRevision }),
+    ),
   revertProgram: (_, { id, toVersion }, ctx) => written(ctx, (c) => c.programs.revertProgram(uuidArgument('program', 'id', id), toVersion)),
   deleteWorkout: (_, { programId, workoutId }, ctx) =>
     written(ctx, (c) => c.programs.deleteWorkout(uuidArgument('program', 'programId', programId), workoutId)),
