@@ -7,6 +7,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import type { Metrics } from './metrics.js';
 import { jitExecution } from './jit-executor.js';
+import { knownOperationTypes } from './known-operation-types.js';
 import { logRequests } from './log-requests.js';
 import { maskError } from './mask-error.js';
 import { rejectNulCharacters } from './reject-nul-characters.js';
@@ -41,7 +42,8 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
-    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    // Counted by graphql-js' parser instead (parseOptions below): armor's plugin turned every syntax error into a 500.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
     // Suggestions ("did you mean …") describe the schema: off where introspection is.
     blockFieldSuggestion: { enabled: options.production },
@@ -67,7 +69,9 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     allowBatchedHttpRequests: false,
     // The process owns its signals: start.ts drains HTTP, then stops Apollo, the pool and the database, in that order.
     stopOnTerminationSignals: false,
-    validationRules: armor.validationRules,
+    // An over-long document is an ordinary syntax error (GRAPHQL_PARSE_FAILED, 400), found before it is fully read.
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+    validationRules: [knownOperationTypes, ...armor.validationRules],
     plugins,
     formatError: maskError,
     // Apollo's default indents every response: a third more bytes to build and send for nobody to read.
