@@ -12,6 +12,7 @@ const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     DATABASE_URL: z.string().url().optional(),
     DATA_DIR: z.string().min(1).default('.data'),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
@@ -34,6 +35,8 @@ const schema = z
   .transform((env) => ({
     ...env,
     AUTH_MODE: env.AUTH_MODE ?? (env.NODE_ENV === 'production' ? 'jwt' : 'dev-header'),
+    // Tests start many servers side by side: any free port, unless told otherwise.
+    METRICS_PORT: env.METRICS_PORT ?? (env.NODE_ENV === 'test' ? 0 : 9464),
   }))
   .superRefine((env, ctx) => {
     if (env.LEGACY_JSON_WRITES !== 0 && env.LEGACY_JSON_WRITES !== 100) {
