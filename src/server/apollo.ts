@@ -10,10 +10,13 @@ import { jitExecution } from './jit-executor.js';
 import { knownOperationTypes } from './known-operation-types.js';
 import { logRequests } from './log-requests.js';
 import { maskError } from './mask-error.js';
+import { refuseServiceSdl } from './refuse-service-sdl.js';
 import { rejectNulCharacters } from './reject-nul-characters.js';
 
 export interface ApolloOptions {
   readonly production: boolean;
+  /** Whether `_service { sdl }` answers (SUBGRAPH_SDL). */
+  readonly serviceSdl: boolean;
   readonly metrics: Metrics;
   readonly log: Logger;
 }
@@ -71,7 +74,7 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     stopOnTerminationSignals: false,
     // An over-long document is an ordinary syntax error (GRAPHQL_PARSE_FAILED, 400), found before it is fully read.
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
-    validationRules: [knownOperationTypes, ...armor.validationRules],
+    validationRules: [knownOperationTypes, ...(options.serviceSdl ? [] : [refuseServiceSdl]), ...armor.validationRules],
     plugins,
     formatError: maskError,
     // Apollo's default indents every response: a third more bytes to build and send for nobody to read.

@@ -28,7 +28,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export async function startApp(config: Config, orm: MikroORM, log: Logger): Promise<RunningApp> {
   const production = config.NODE_ENV === 'production';
   const metrics = new Metrics(() => latestBackfillRun(orm));
-  const apollo = createApollo({ production, metrics, log });
+  const apollo = createApollo({ production, serviceSdl: config.SUBGRAPH_SDL === 'on', metrics, log });
   await apollo.start();
   const http = createHttpServer({
     metrics,
