@@ -14,13 +14,14 @@ import { createTestDatabase } from '../support/test-database.js';
  */
 it('counts outage errors as SERVICE_UNAVAILABLE, exactly as many as clients got', async () => {
   const db = await createTestDatabase();
-  const orm = await createOrm({ url: db.url, poolMax: 1, acquireTimeoutMs: 100 });
+  // Long enough for the first connection on a busy machine; every request then waits this long and gives up.
+  const orm = await createOrm({ url: db.url, poolMax: 1, acquireTimeoutMs: 1500 });
   const app = await startApp(loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: db.url }), orm, pino({ level: 'silent' }));
   const held = await orm.em.getConnection().getKnex().transaction();
   try {
     const query = `{ activeProgram { name } sessions { edges { node { sets { reps } } } } programs { id } }`;
     const responses = await Promise.all(
-      Array.from({ length: 10 }, async () => {
+      Array.from({ length: 5 }, async () => {
         const response = await fetch(`${app.url}graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user-id': DEFAULT_USER }, body: JSON.stringify({ query }) });
         return (await response.json()) as { errors?: { extensions: { code: string } }[] };
       }),
@@ -28,7 +29,7 @@ it('counts outage errors as SERVICE_UNAVAILABLE, exactly as many as clients got'
     const received = new Map<string, number>();
     for (const error of responses.flatMap((r) => r.errors ?? [])) received.set(error.extensions.code, (received.get(error.extensions.code) ?? 0) + 1);
     expect([...received.keys()]).toEqual(['SERVICE_UNAVAILABLE']);
-    expect(received.get('SERVICE_UNAVAILABLE')).toBeGreaterThanOrEqual(10);
+    expect(received.get('SERVICE_UNAVAILABLE')).toBeGreaterThanOrEqual(5);
 
     const counted = (await app.metrics.errors.get()).values.map((v) => [v.labels.code, v.value]);
     expect(counted).toEqual([['SERVICE_UNAVAILABLE', received.get('SERVICE_UNAVAILABLE')]]);
