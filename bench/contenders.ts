@@ -33,6 +33,8 @@ export function ourEnvironment(databaseUrl: string, port: number, path: ReadPath
     ALLOW_PRIVILEGED_DB_ROLE: 'on',
     DATABASE_URL: databaseUrl,
     PORT: String(port),
+    // Both read paths run side by side, and nothing here scrapes metrics: any free port.
+    METRICS_PORT: '0',
     DB_POOL_MAX: String(POOL_SIZE),
     SEED_DEMO_DATA: 'off',
     AUTH_MODE: 'dev-header',

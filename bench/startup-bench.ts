@@ -38,7 +38,7 @@ async function startOnce(root: string, dataDir: string, cold: boolean): Promise<
   const started = performance.now();
   const child = spawnChild(cold ? 'start (cold)' : 'start (warm)', join(root, 'node_modules', '.bin', 'tsx'), [...(cold ? ['--no-cache'] : []), 'src/cli/start.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), PORT: String(port), LOG_LEVEL: 'silent' },
+    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), PORT: String(port), METRICS_PORT: '0', LOG_LEVEL: 'silent' },
   });
   try {
     const url = `http://127.0.0.1:${port}/graphql`;

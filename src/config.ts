@@ -12,6 +12,7 @@ const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     DATABASE_URL: z.string().url().optional(),
     MIGRATION_DATABASE_URL: z.string().url().optional(),
     ALLOW_PRIVILEGED_DB_ROLE: onOff.default('off'),
@@ -20,6 +21,7 @@ const schema = z
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(5000),
     SEED_DEMO_DATA: onOff.default('on'),
+    SUBGRAPH_SDL: onOff.optional(),
     AUTH_MODE: z.enum(['dev-header', 'jwt']).optional(),
     ALLOW_DEV_HEADER_IN_PRODUCTION: onOff.default('off'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters for HS256').optional(),
@@ -36,6 +38,10 @@ const schema = z
   .transform((env) => ({
     ...env,
     AUTH_MODE: env.AUTH_MODE ?? (env.NODE_ENV === 'production' ? 'jwt' : 'dev-header'),
+    // Tests start many servers side by side: any free port, unless told otherwise.
+    METRICS_PORT: env.METRICS_PORT ?? (env.NODE_ENV === 'test' ? 0 : 9464),
+    // The SDL is the schema: off in production like introspection, unless a gateway composes from it at run time.
+    SUBGRAPH_SDL: env.SUBGRAPH_SDL ?? (env.NODE_ENV === 'production' ? 'off' : 'on'),
   }))
   .superRefine((env, ctx) => {
     if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {

@@ -18,15 +18,16 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.SERVICE_UNAVAILABLE]: 503,
 };
 
-/** An error the client can act on. Its message is safe to show in production. */
+/** An error the client can act on. Its message is safe to show in production; `cause` is for the log only. */
 export class AppError extends GraphQLError {
   constructor(
     readonly code: ErrorCode,
     message: string,
     extensions: Record<string, unknown> = {},
+    cause?: Error,
   ) {
     const status = HTTP_STATUS[code];
-    super(message, { extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) } });
+    super(message, { extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) }, originalError: cause });
     this.name = 'AppError';
   }
 

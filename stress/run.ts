@@ -59,7 +59,7 @@ try {
   await orm.close();
   const port = await freePort();
   server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/start.ts'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), SEED_DEMO_DATA: 'off', LOG_LEVEL: 'warn', PROGRAM_VERSIONING_WRITES: '50%', PROGRAM_VERSIONING_READS: '25%', DB_POOL_MAX: '20' },
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), METRICS_PORT: '0', SEED_DEMO_DATA: 'off', LOG_LEVEL: 'warn', PROGRAM_VERSIONING_WRITES: '50%', PROGRAM_VERSIONING_READS: '25%', DB_POOL_MAX: '20' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

@@ -11,10 +11,13 @@ import { createApollo } from './apollo.js';
 import { createHttpServer } from './http-server.js';
 import { latestBackfillRun } from '../backfill/backfill-store.js';
 import { Metrics } from './metrics.js';
+import { createMetricsServer } from './metrics-server.js';
 
 export interface RunningApp {
   readonly server: Server;
   readonly url: string;
+  /** Where Prometheus scrapes, on `METRICS_PORT`: nothing on the GraphQL port serves metrics. */
+  readonly metricsUrl: string;
   readonly metrics: Metrics;
   close(): Promise<void>;
 }
@@ -23,11 +26,11 @@ export const MAX_BODY_BYTES = 1_000_000;
 /** How long shutdown waits for in-flight requests before closing the pool under them. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
-/** Starts Apollo and the HTTP server on an already-migrated database. */
+/** Starts Apollo, the HTTP server and the metrics listener on an already-migrated database. */
 export async function startApp(config: Config, orm: MikroORM, log: Logger, options: { flagProvider?: Provider } = {}): Promise<RunningApp> {
   const production = config.NODE_ENV === 'production';
   const metrics = new Metrics(() => latestBackfillRun(orm));
-  const apollo = createApollo({ production, metrics, log });
+  const apollo = createApollo({ production, serviceSdl: config.SUBGRAPH_SDL === 'on', metrics, log });
   await apollo.start();
   const http = createHttpServer({
     metrics,
@@ -41,14 +44,19 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger, optio
     exposeStatementCount: !production,
   });
   const { server } = http;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, '0.0.0.0', () => resolve());
+  const metricsServer = createMetricsServer(metrics, log);
+  await listen(metricsServer, config.METRICS_PORT);
+  await listen(server, config.PORT).catch(async (error: unknown) => {
+    await new Promise((resolve) => metricsServer.close(resolve));
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
+  const metricsUrl = `http://localhost:${(metricsServer.address() as AddressInfo).port}/metrics`;
+  log.info({ metricsUrl }, `metrics at ${metricsUrl}`);
   return {
     server,
     url: `http://localhost:${port}/`,
+    metricsUrl,
     metrics,
     async close() {
       // Stop accepting, let in-flight requests finish (bounded), then stop Apollo.
@@ -56,6 +64,20 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger, optio
       await Promise.race([Promise.all([closed, http.drained()]), new Promise((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS).unref())]);
       server.closeAllConnections();
       await apollo.stop();
+      // Last, so the drain above can still be watched.
+      metricsServer.closeAllConnections();
+      await new Promise((resolve) => metricsServer.close(resolve));
     },
   };
+}
+
+/** Rejects with Node's own error (EADDRINUSE and its port) when the port is taken. */
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

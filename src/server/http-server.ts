@@ -19,6 +19,7 @@ export interface HttpServerOptions {
   readonly log: Logger;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
+  /** Counts the requests refused here, before Apollo, by the code the client got (metrics are served on their own port). */
   readonly metrics: Metrics;
   readonly shadow: ShadowReadOptions;
   /** Adds `x-sql-statements` to responses: the statements one request ran (development and tests). */
@@ -66,11 +67,6 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
       return send(res, 200, { status: 'ok' });
     case '/ready':
       return send(res, ...(await readiness(options.orm)));
-    case '/metrics': {
-      res.setHeader('content-type', options.metrics.registry.contentType);
-      res.end(await options.metrics.registry.metrics());
-      return;
-    }
     case '/':
     case '/graphql':
       return graphql(options, req, res, url);
@@ -89,8 +85,8 @@ async function graphql(options: HttpServerOptions, req: IncomingMessage, res: Se
   try {
     body = await readJsonBody(req, options.maxBodyBytes);
   } catch (error) {
-    if (error instanceof PayloadTooLarge) return send(res, 413, { errors: [{ message: `request body over ${options.maxBodyBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
-    return send(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    if (error instanceof PayloadTooLarge) return refuse(options, res, 413, 'PAYLOAD_TOO_LARGE', `request body over ${options.maxBodyBytes} bytes`);
+    return refuse(options, res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
   }
   const tally = { count: 0 };
   const log = options.log.child({ requestId });
@@ -160,6 +156,11 @@ function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function refuse(options: HttpServerOptions, res: ServerResponse, status: number, code: string, message: string): void {
+  options.metrics.errors.inc({ code });
+  send(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
 function send(res: ServerResponse, status: number, payload: unknown): void {

@@ -1,5 +1,5 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { GraphQLError, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -18,6 +18,9 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 export function jitExecution(schema: GraphQLSchema): GatewayInterface {
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | ExecutionResult>>();
   const executor: GatewayExecutor = async (request) => {
+    // Apollo found no operation to run (an unknown operationName, or several operations and none named):
+    // answered as graphql-js would, which Apollo reports as OPERATION_RESOLUTION_FAILURE (400).
+    if (!request.operation) return { errors: [operationNotFound(request.document, request.operationName)] };
     let ofDocument = compiled.get(request.document);
     if (!ofDocument) compiled.set(request.document, (ofDocument = new Map()));
     const key = request.operationName ?? '';
@@ -45,6 +48,13 @@ export function jitExecution(schema: GraphQLSchema): GatewayInterface {
     load: async () => ({ executor }),
     stop: async () => {},
   };
+}
+
+/** graphql-js' own words for the same cases (see its `buildExecutionContext`). */
+function operationNotFound(document: DocumentNode, operationName: string | null | undefined): GraphQLError {
+  if (operationName) return new GraphQLError(`Unknown operation named "${operationName}".`);
+  const any = document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  return new GraphQLError(any ? 'Must provide operation name if query contains multiple operations.' : 'Must provide an operation.');
 }
 
 /**

@@ -112,7 +112,7 @@ describe('shadow reads (Phase 4 consistency checks)', () => {
     expect(await counter('program', 'mismatched')).toBe(1);
     const warning = lines.find((l) => l.msg?.startsWith('shadow read mismatch'));
     expect(warning).toMatchObject({ operation: 'program', paths: ['content.workouts.0.name'] });
-    const exposition = await (await fetch(`${app.url}metrics`)).text();
+    const exposition = await (await fetch(app.metricsUrl)).text();
     expect(exposition).toMatch(/training_shadow_reads_total\{operation="program",outcome="mismatched"\} 1/);
   });
 });

@@ -8,7 +8,7 @@ import { ok, startTestApp } from '../support/test-app.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 describe('health, readiness and metrics', () => {
-  it('/health is up; /ready follows the database schema; /metrics exposes requests, errors and read paths', async () => {
+  it('/health is up; /ready follows the database schema; the metrics port exposes requests, errors and read paths', async () => {
     const t = await startTestApp({ PROGRAM_VERSIONING_WRITES: 'on', PROGRAM_VERSIONING_READS: 'on' });
     try {
       expect((await fetch(`${t.app.url}health`)).status).toBe(200);
@@ -23,7 +23,7 @@ describe('health, readiness and metrics', () => {
 
       ok(await t.gql(`query Mine { programs { id } }`));
       await t.gql(`{ program(id: "nope") { id } }`);
-      const text = await (await fetch(`${t.app.url}metrics`)).text();
+      const text = await (await fetch(t.app.metricsUrl)).text();
       expect(text).toMatch(/training_graphql_request_duration_seconds_count\{operation="Mine",path="versioned",outcome="ok"\} 1/);
       expect(text).toMatch(/training_graphql_errors_total\{code="BAD_USER_INPUT"\} 1/);
       expect(text).toMatch(/training_process_resident_memory_bytes/);
@@ -90,6 +90,9 @@ describe('npm start', () => {
         body: JSON.stringify({ query: '{ activeProgram { name } }' }),
       });
       expect(((await response.json()) as any).data.activeProgram.name).toEqual(expect.any(String));
+      const metricsUrl = /"metricsUrl":"(http:\/\/[^"]+)"/.exec(out)?.[1];
+      expect(metricsUrl).toBeDefined();
+      expect(await (await fetch(metricsUrl!)).text()).toMatch(/training_graphql_request_duration_seconds_count\{operation="anonymous"/);
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);

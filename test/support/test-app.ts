@@ -25,7 +25,8 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
   const db = shared ?? (await createTestDatabase());
-  const config: Config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...env });
+  // Port 0 for both listeners: test files run in parallel, each with its own servers.
+  const config: Config = loadConfig({ NODE_ENV: 'test', PORT: '0', METRICS_PORT: '0', DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...env });
   const app = await startApp(config, db.orm, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   return {
     db,
