@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { locateDatabase } from '../db/database.js';
 import { migrateUp } from '../db/migrator.js';
-import { createOrm } from '../db/orm.js';
+import { createOrm, serviceOrmOptions } from '../db/orm.js';
 import { DEMO_USERS } from '../seed/demo-data.js';
 import { seedIfEmpty } from '../seed/seed-if-empty.js';
 import { startApp } from '../server/app.js';
@@ -18,7 +18,7 @@ try {
 }
 const log = createLogger(config.LOG_LEVEL);
 const location = await locateDatabase(config, (line) => log.debug({ postgres: line }));
-const orm = await createOrm({ url: location.url, poolMax: config.DB_POOL_MAX, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS });
+const orm = await createOrm({ ...serviceOrmOptions(config, location.url), driverLog: (message) => log.warn({ driver: message }, 'database driver warning') });
 const applied = await migrateUp(orm);
 if (applied.length) log.info({ applied }, 'migrations applied');
 if (config.SEED_DEMO_DATA === 'on') {
