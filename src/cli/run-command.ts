@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { locateDatabase } from '../db/database.js';
 import { createOrm } from '../db/orm.js';
+import { failureMessage } from './failure-message.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -28,9 +29,13 @@ export interface CommandContext {
 export async function runCommand(command: (ctx: CommandContext) => Promise<number>, options: { requireSchema?: boolean; usage?: string } = {}): Promise<never> {
   let code = 1;
   let cleanup = async (): Promise<void> => {};
+  let databaseUrl: string | undefined;
   try {
     const config = loadConfig();
+    databaseUrl = config.DATABASE_URL;
     const location = await locateDatabase(config);
+    databaseUrl = location.url;
+    cleanup = () => location.release();
     const orm = await createOrm({ url: location.url, poolMax: 4 });
     cleanup = async () => {
       await orm.close();
@@ -61,7 +66,7 @@ export async function runCommand(command: (ctx: CommandContext) => Promise<numbe
       process.stderr.write(`${error.message}\n`);
       code = 2;
     } else {
-      process.stderr.write(`failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stderr.write(`failed: ${failureMessage(error, databaseUrl)}\n`);
       code = 1;
     }
   } finally {
