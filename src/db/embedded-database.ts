@@ -59,19 +59,23 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     adminUrl: embeddedUrl(started.port, 'postgres'),
     port: started.port,
     owned: started.server !== null,
-    stop: () =>
-      leases.exclusively(async () => {
-        if (stopped) return;
+    async stop() {
+      const last = await leases.exclusively(async () => {
+        if (stopped) return false;
         stopped = true;
         leases.drop();
         const others = leases.otherUsers();
+        if (leases.heldHere()) return false;
         if (others.length > 0) {
           log(`embedded PostgreSQL left running: still used by process ${others.join(', ')}`);
-          return;
+          return false;
         }
         if (started.server) await started.server.stop();
         else await stopPostmaster(dir);
-      }),
+        return true;
+      });
+      if (last) leases.removeIfUnused();
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -9,6 +9,9 @@ import { join } from 'node:path';
  * pool holds none. A process killed without cleaning up leaves a stale lease,
  * which is recognised by its dead pid and dropped.
  */
+/** Handles this process holds per lease directory: one lease file per process, however many handles. */
+const held = new Map<string, number>();
+
 export class EmbeddedLeases {
   private readonly dir: string;
 
@@ -26,7 +29,12 @@ export class EmbeddedLeases {
         writeFileSync(lock, String(process.pid), { flag: 'wx' });
         break;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') {
+          mkdirSync(this.dir, { recursive: true }); // the last user out removed it just now
+          continue;
+        }
+        if (code !== 'EEXIST') throw error;
         const holder = Number(readFileSync(lock, 'utf8').trim() || NaN);
         // An empty file is a lock being written right now: wait for it like for a live one.
         if (Number.isInteger(holder) && !isAlive(holder)) {
@@ -44,13 +52,35 @@ export class EmbeddedLeases {
     }
   }
 
+  /** Removes the lease directory when nobody holds a lease or the lock (the server was stopped). */
+  removeIfUnused(): void {
+    try {
+      rmdirSync(this.dir);
+    } catch {
+      // in use again, or gone already
+    }
+  }
+
   take(): void {
     mkdirSync(this.dir, { recursive: true });
     writeFileSync(join(this.dir, String(process.pid)), '');
+    held.set(this.dir, (held.get(this.dir) ?? 0) + 1);
   }
 
+  /** Drops this process's lease once every handle it took on the cluster has let go. */
   drop(): void {
+    const left = (held.get(this.dir) ?? 1) - 1;
+    if (left > 0) {
+      held.set(this.dir, left);
+      return;
+    }
+    held.delete(this.dir);
     rmSync(join(this.dir, String(process.pid)), { force: true });
+  }
+
+  /** True while another handle of this very process still uses the cluster. */
+  heldHere(): boolean {
+    return (held.get(this.dir) ?? 0) > 0;
   }
 
   /** Pids of the other live processes holding a lease; stale leases are removed on the way. */
