@@ -4,6 +4,7 @@ import { locateDatabase } from '../db/database.js';
 import { checkDatabaseRole } from '../db/database-role.js';
 import { pendingMigrations } from '../db/migrator.js';
 import { createOrm } from '../db/orm.js';
+import { failureMessage } from './failure-message.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -34,11 +35,15 @@ export async function runCommand(
 ): Promise<never> {
   let code = 1;
   let cleanup = async (): Promise<void> => {};
+  let databaseUrl: string | undefined;
   try {
     const config = loadConfig();
+    databaseUrl = config.DATABASE_URL;
     const location = await locateDatabase(config);
     const migrates = options.role === 'migration';
     const url = migrates ? location.migrationUrl : location.url;
+    databaseUrl = url;
+    cleanup = () => location.release();
     const orm = await createOrm({ url, poolMax: 4 });
     cleanup = async () => {
       await orm.close();
@@ -70,7 +75,7 @@ export async function runCommand(
       process.stderr.write(`${error.message}\n`);
       code = 2;
     } else {
-      process.stderr.write(`failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stderr.write(`failed: ${failureMessage(error, databaseUrl)}\n`);
       code = 1;
     }
   } finally {

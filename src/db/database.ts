@@ -9,7 +9,7 @@ export interface DatabaseLocation {
   readonly url: string;
   /** What migrations connect as: a role that owns the tables (or a superuser). */
   readonly migrationUrl: string;
-  /** Stops the embedded server if this process started it; no-op otherwise. */
+  /** Ends this process's use of the embedded server (stopped when it was the last user); no-op for `DATABASE_URL`. */
   release(): Promise<void>;
 }
 
@@ -28,36 +28,19 @@ export async function locateDatabase(
     return { url: config.DATABASE_URL, migrationUrl: config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL, release: async () => {} };
   }
   const server = await startEmbeddedDatabase({ dir: join(config.DATA_DIR, 'pg'), port: config.EMBEDDED_PG_PORT, log });
-  await createDatabaseIfMissing(server.adminUrl, EMBEDDED_DATABASE);
-  await ensureServiceLogin(server.adminUrl, SERVICE_LOGIN);
+  try {
+    await createDatabaseIfMissing(server.adminUrl, EMBEDDED_DATABASE);
+    await ensureServiceLogin(server.adminUrl, SERVICE_LOGIN);
+  } catch (error) {
+    await server.stop().catch(() => {});
+    throw error;
+  }
   return {
     url: embeddedUrl(server.port, EMBEDDED_DATABASE, SERVICE_LOGIN),
     migrationUrl: embeddedUrl(server.port, EMBEDDED_DATABASE),
-    async release() {
-      if (!server.owned) return;
-      // Another process (`npm start`, a second command) may have attached since: leave the server to it.
-      if ((await otherClients(server.adminUrl)) > 0) {
-        log('embedded PostgreSQL left running: other processes are connected to it');
-        return;
-      }
-      await server.stop();
-    },
+    // Stops the server only when no other process (`npm start`, another command) still uses it.
+    release: () => server.stop(),
   };
-}
-
-async function otherClients(adminUrl: string): Promise<number> {
-  const client = new pg.Client(adminUrl);
-  try {
-    await client.connect();
-    const { rows } = await client.query(
-      "/* countOtherClients */ select count(*)::int as n from pg_stat_activity where pid <> pg_backend_pid() and backend_type = 'client backend'",
-    );
-    return rows[0]?.n ?? 0;
-  } catch {
-    return 0;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 export async function createDatabaseIfMissing(adminUrl: string, name: string, template?: string): Promise<void> {

@@ -1,13 +1,18 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { EmbeddedLeases, isAlive } from './embedded-leases.js';
 
-/** A running PostgreSQL server that this process may or may not own. */
+/** A running PostgreSQL server that this process may or may not have started. */
 export interface EmbeddedDatabase {
   /** Connection URL of the `postgres` maintenance database. */
   readonly adminUrl: string;
   readonly port: number;
-  /** True when this process started the server (and so must stop it). */
+  /** True when this process started the server. */
   readonly owned: boolean;
+  /**
+   * Ends this process's use of the server, and stops the server when no other
+   * live process uses it (whichever process started it).
+   */
   stop(): Promise<void>;
 }
 
@@ -43,16 +48,59 @@ export function embeddedUrl(port: number, database: string, login: Login = SUPER
 /**
  * Starts the embedded server for `dir`, or attaches to the one already serving
  * it: `npm start` and `npm run backfill` on the same `.data/` share one server
- * instead of fighting over the data directory.
+ * instead of fighting over the data directory. Each process using it holds a
+ * lease, so the server outlives every process but the last one out.
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const dir = resolve(options.dir);
-  const running = runningServerPort(dir);
-  if (running !== null) {
-    return { adminUrl: embeddedUrl(running, 'postgres'), port: running, owned: false, stop: async () => {} };
-  }
+  const leases = new EmbeddedLeases(dir);
+  const log = options.log ?? (() => {});
+  const started = await leases.exclusively(async () => {
+    leases.take();
+    try {
+      const running = runningServer(dir);
+      if (running) return { port: running.port, server: null };
+      return { port: options.port, server: await startServer(dir, options) };
+    } catch (error) {
+      leases.drop();
+      throw error;
+    }
+  });
+  let stopped = false;
+  return {
+    adminUrl: embeddedUrl(started.port, 'postgres'),
+    port: started.port,
+    owned: started.server !== null,
+    async stop() {
+      const last = await leases.exclusively(async () => {
+        if (stopped) return false;
+        stopped = true;
+        leases.drop();
+        const others = leases.otherUsers();
+        if (leases.heldHere()) return false;
+        if (others.length > 0) {
+          log(`embedded PostgreSQL left running: still used by process ${others.join(', ')}`);
+          return false;
+        }
+        if (started.server) await started.server.stop();
+        else await stopPostmaster(dir);
+        return true;
+      });
+      if (last) leases.removeIfUnused();
+    },
+  };
+}
+
+async function startServer(dir: string, options: EmbeddedDatabaseOptions) {
   mkdirSync(dir, { recursive: true });
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const recent: string[] = [];
+  const remember = (line: unknown) => {
+    const text = String(line).trimEnd();
+    recent.push(...text.split('\n'));
+    recent.splice(0, Math.max(0, recent.length - 20));
+    options.log?.(text);
+  };
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,
@@ -63,33 +111,50 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])],
-    onLog: (line) => options.log?.(String(line).trimEnd()),
-    onError: (line) => options.log?.(String(line).trimEnd()),
+    onLog: remember,
+    onError: remember,
   });
   if (!existsSync(join(dir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
-  return {
-    adminUrl: embeddedUrl(options.port, 'postgres'),
-    port: options.port,
-    owned: true,
-    stop: () => server.stop(),
-  };
+  try {
+    await server.start();
+  } catch (error) {
+    // The package rejects with nothing when postgres exits early; its own last words say why.
+    if (recent.some((line) => /Address already in use/i.test(line))) {
+      throw new EmbeddedDatabaseError(`the embedded PostgreSQL could not start: port ${options.port} is in use (set EMBEDDED_PG_PORT to a free port)`);
+    }
+    const why = recent.filter((line) => /FATAL|could not|error/i.test(line)).pop() ?? (error instanceof Error ? error.message : 'it exited during start-up');
+    throw new EmbeddedDatabaseError(`the embedded PostgreSQL could not start on 127.0.0.1:${options.port} (${dir}): ${why.replace(/^.*?(FATAL|LOG|ERROR):\s*/, '')}`);
+  }
+  return server;
 }
 
-/** Port of a live postmaster serving `dir`, read from its `postmaster.pid`. */
-function runningServerPort(dir: string): number | null {
+/** A start-up failure of the embedded server, told in one line. */
+export class EmbeddedDatabaseError extends Error {
+  override name = 'EmbeddedDatabaseError';
+}
+
+/** Stops a server another process started: SIGINT is PostgreSQL's fast shutdown (sessions ended, data safe). */
+async function stopPostmaster(dir: string): Promise<void> {
+  const running = runningServer(dir);
+  if (!running) return;
+  try {
+    process.kill(running.pid, 'SIGINT');
+  } catch {
+    return; // gone already
+  }
+  const deadline = Date.now() + 30_000;
+  while (isAlive(running.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** Pid and port of a live postmaster serving `dir`, read from its `postmaster.pid`. */
+function runningServer(dir: string): { pid: number; port: number } | null {
   const pidFile = join(dir, 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(pidLine);
   const port = Number(portLine);
   if (!Number.isInteger(pid) || !Number.isInteger(port)) return null;
-  try {
-    process.kill(pid, 0);
-    return port;
-  } catch {
-    return null; // stale file: postgres itself cleans it up on start
-  }
+  return isAlive(pid) ? { pid, port } : null; // a stale file: postgres itself cleans it up on start
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;

@@ -1,18 +1,55 @@
 import { MikroORM, defineConfig } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import type { Config } from '../config.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 import { recordStatement } from './statement-counter.js';
+
+/** Server-side limits on every connection of a pool, in milliseconds. */
+export interface StatementTimeouts {
+  /** `statement_timeout`: the longest one statement may run (lock waits included). */
+  readonly statementMs: number;
+  /** `lock_timeout`: the longest one statement waits for a lock. */
+  readonly lockMs: number;
+  /** `idle_in_transaction_session_timeout`: a transaction left open and idle this long is ended by the server. */
+  readonly idleInTransactionMs: number;
+}
 
 export interface OrmOptions {
   readonly url: string;
   readonly poolMax?: number;
   /** How long a request waits for a free connection before failing as retryable. */
   readonly acquireTimeoutMs?: number;
+  /** Unset: no server-side limits (operator commands, whose batches and migrations may legitimately run long). */
+  readonly timeouts?: StatementTimeouts;
+  /** Where the driver's own warnings go (a connection that died in the pool, …); default: stderr. */
+  readonly driverLog?: (message: string) => void;
+}
+
+/**
+ * The service's pool: every request-path statement runs under the configured
+ * statement, lock and idle-in-transaction timeouts, so a held lock or a stuck
+ * query turns into a retryable SERVICE_UNAVAILABLE instead of a hung request.
+ */
+export function serviceOrmOptions(
+  config: Pick<Config, 'DB_POOL_MAX' | 'DB_ACQUIRE_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS' | 'DB_LOCK_TIMEOUT_MS' | 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS'>,
+  url: string,
+): OrmOptions {
+  return {
+    url,
+    poolMax: config.DB_POOL_MAX,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
+    timeouts: {
+      statementMs: config.DB_STATEMENT_TIMEOUT_MS,
+      lockMs: config.DB_LOCK_TIMEOUT_MS,
+      idleInTransactionMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+  };
 }
 
 /** One MikroORM instance per process; requests fork its EntityManager. */
 export async function createOrm(options: OrmOptions): Promise<MikroORM> {
+  const driverLog = options.driverLog ?? ((message: string) => process.stderr.write(`database driver: ${message}\n`));
   const orm = await MikroORM.init(
     defineConfig({
       clientUrl: options.url,
@@ -21,7 +58,12 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
       discovery: { warnWhenNoEntities: false },
       allowGlobalContext: false,
       pool: { min: 0, max: options.poolMax ?? 10, acquireTimeoutMillis: options.acquireTimeoutMs ?? 5000 },
-      driverOptions: { connection: { application_name: 'training-subgraph' } },
+      driverOptions: {
+        // pg sends these as start-up parameters: set once per connection, no extra round trip.
+        connection: { application_name: 'training-subgraph', ...connectionTimeouts(options.timeouts) },
+        // knex prints its warnings with console.log otherwise: plain text in the middle of the JSON log.
+        log: { warn: driverLog, error: driverLog, deprecate: driverLog, debug: () => {} },
+      },
       migrations: {
         migrationsList: migrations,
         tableName: 'schema_migrations',
@@ -34,4 +76,13 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   );
   orm.em.getConnection().getKnex().on('query', recordStatement);
   return orm;
+}
+
+function connectionTimeouts(timeouts: StatementTimeouts | undefined) {
+  if (!timeouts) return {};
+  return {
+    statement_timeout: timeouts.statementMs,
+    lock_timeout: timeouts.lockMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * Database failures that say nothing about the request and may pass on a
- * retry: the pool had no free connection in time, the server is restarting or
- * unreachable, the connection dropped. Classified in one place so clients get
+ * retry: the pool had no free connection in time, a statement or lock wait
+ * hit its timeout, the server is restarting or unreachable, the connection
+ * dropped. Classified in one place so clients get
  * one clear, retryable error for all of them.
  */
 const TRANSIENT_SQLSTATES = new Set([
@@ -15,6 +16,12 @@ const TRANSIENT_SQLSTATES = new Set([
   '08001', // sqlclient_unable_to_establish_sqlconnection
   '40001', // serialization_failure
   '40P01', // deadlock_detected
+  // The bounded waits of the request path: a statement over statement_timeout
+  // (or cancelled), a lock not granted within lock_timeout, a transaction ended
+  // by idle_in_transaction_session_timeout. The request did nothing wrong.
+  '57014', // query_canceled
+  '55P03', // lock_not_available
+  '25P03', // idle_in_transaction_session_timeout
 ]);
 
 const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);

@@ -57,16 +57,33 @@ export function createFlagEvaluator(
   };
 }
 
-/** Every problem with a flag combination (DESIGN §5), for the start-up check. */
-export function flagCombinationProblems(r: FlagRollouts): string[] {
+/** The default of each flag, as an operator would type it. */
+const FLAG_DEFAULTS: Readonly<Record<keyof FlagRollouts, string>> = {
+  PROGRAM_VERSIONING_WRITES: 'off',
+  PROGRAM_VERSIONING_READS: 'off',
+  LEGACY_JSON_WRITES: 'on',
+};
+
+/**
+ * Every problem with a flag combination (DESIGN §5), for the start-up check.
+ * `typed` holds the values as the operator typed them, quoted back in the
+ * messages; a flag missing from it is shown as its default.
+ */
+export function flagCombinationProblems(r: FlagRollouts, typed: Partial<Record<string, string>> = {}): string[] {
+  const shown = (name: keyof FlagRollouts) => {
+    const value = typed[name];
+    return value === undefined ? `unset, so ${FLAG_DEFAULTS[name]}` : JSON.stringify(value);
+  };
   const problems: string[] = [];
   if (r.PROGRAM_VERSIONING_READS > r.PROGRAM_VERSIONING_WRITES) {
     problems.push(
-      `PROGRAM_VERSIONING_READS (${r.PROGRAM_VERSIONING_READS}%) must not exceed PROGRAM_VERSIONING_WRITES (${r.PROGRAM_VERSIONING_WRITES}%): versioned reads need versioned writes (roll back READS first, then WRITES)`,
+      `PROGRAM_VERSIONING_READS=${typed.PROGRAM_VERSIONING_READS ?? FLAG_DEFAULTS.PROGRAM_VERSIONING_READS} needs PROGRAM_VERSIONING_WRITES at least as high (it is ${shown('PROGRAM_VERSIONING_WRITES')}): versioned reads need versioned writes; roll out WRITES first, and roll back READS first`,
     );
   }
-  if (r.LEGACY_JSON_WRITES < 100 && (r.PROGRAM_VERSIONING_READS < 100 || r.PROGRAM_VERSIONING_WRITES < 100)) {
-    problems.push('LEGACY_JSON_WRITES=off is allowed only with PROGRAM_VERSIONING_WRITES=on and PROGRAM_VERSIONING_READS=on');
+  if (r.LEGACY_JSON_WRITES === 0 && (r.PROGRAM_VERSIONING_READS < 100 || r.PROGRAM_VERSIONING_WRITES < 100)) {
+    problems.push(
+      `LEGACY_JSON_WRITES=${typed.LEGACY_JSON_WRITES ?? 'off'} needs PROGRAM_VERSIONING_WRITES=on and PROGRAM_VERSIONING_READS=on (they are ${shown('PROGRAM_VERSIONING_WRITES')} and ${shown('PROGRAM_VERSIONING_READS')})`,
+    );
   }
   return problems;
 }

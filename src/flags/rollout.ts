@@ -11,10 +11,10 @@ import { z } from 'zod';
 export const rolloutSchema = z
   .string()
   .trim()
-  .toLowerCase()
+  // Lower case only, as documented: `ON` is refused rather than guessed at.
   .regex(/^(on|off|\d{1,3}(\.\d+)?%)$/, 'must be on, off or a percentage such as 25%')
   .transform((v) => (v === 'on' ? 100 : v === 'off' ? 0 : Number(v.slice(0, -1))))
-  .pipe(z.number().min(0, 'percentage must be 0–100').max(100, 'percentage must be 0–100'));
+  .pipe(z.number().min(0, 'must be a percentage 0–100%').max(100, 'must be a percentage 0–100%'));
 
 export function userBucket(userId: string): number {
   return createHash('sha256').update(userId.toLowerCase()).digest().readUInt32BE(0) % 100;

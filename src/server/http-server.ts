@@ -9,6 +9,7 @@ import { countStatements } from '../db/statement-counter.js';
 import type { FlagEvaluator } from '../flags/flag-snapshot.js';
 import { createContext, type GraphQLContext, type ShadowReadOptions } from '../graphql/context.js';
 import type { Metrics } from './metrics.js';
+import { readiness } from './readiness.js';
 
 export interface HttpServerOptions {
   readonly apollo: ApolloServer<GraphQLContext>;
@@ -111,16 +112,6 @@ async function graphql(options: HttpServerOptions, req: IncomingMessage, res: Se
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
-}
-
-async function readiness(orm: MikroORM): Promise<[number, unknown]> {
-  try {
-    const pending = await pendingMigrations(orm);
-    if (pending.length > 0) return [503, { status: 'migrations pending', pending }];
-    return [200, { status: 'ready' }];
-  } catch {
-    return [503, { status: 'database unreachable' }];
-  }
 }
 
 function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {

@@ -6,9 +6,9 @@ import { rolloutIncludes, rolloutSchema, userBucket } from '../../src/flags/roll
 describe('rollouts', () => {
   it('parses on, off and percentages, and nothing else', () => {
     expect(rolloutSchema.parse('on')).toBe(100);
-    expect(rolloutSchema.parse(' OFF ')).toBe(0);
+    expect(rolloutSchema.parse(' off ')).toBe(0);
     expect(rolloutSchema.parse('25%')).toBe(25);
-    for (const bad of ['yes', '25', '101%', '-5%', '%']) expect(rolloutSchema.safeParse(bad).success).toBe(false);
+    for (const bad of ['yes', '25', '101%', '-5%', '%', 'ON', 'Off']) expect(rolloutSchema.safeParse(bad).success).toBe(false);
   });
 
   it('is stable per user and nests: a user in a smaller rollout is in every larger one', () => {
@@ -47,9 +47,9 @@ describe('flag snapshots', () => {
   });
 
   it('refuses illegal combinations at start-up with a clear message', () => {
-    expect(() => loadConfig({ PROGRAM_VERSIONING_READS: 'on' })).toThrow(/must not exceed PROGRAM_VERSIONING_WRITES/);
-    expect(() => loadConfig({ PROGRAM_VERSIONING_WRITES: '20%', PROGRAM_VERSIONING_READS: '30%' })).toThrow(/must not exceed/);
-    expect(() => loadConfig({ PROGRAM_VERSIONING_WRITES: 'on', LEGACY_JSON_WRITES: 'off' })).toThrow(/LEGACY_JSON_WRITES=off is allowed only/);
+    expect(() => loadConfig({ PROGRAM_VERSIONING_READS: 'on' })).toThrow(/PROGRAM_VERSIONING_READS=on needs PROGRAM_VERSIONING_WRITES/);
+    expect(() => loadConfig({ PROGRAM_VERSIONING_WRITES: '20%', PROGRAM_VERSIONING_READS: '30%' })).toThrow(/needs PROGRAM_VERSIONING_WRITES at least as high/);
+    expect(() => loadConfig({ PROGRAM_VERSIONING_WRITES: 'on', LEGACY_JSON_WRITES: 'off' })).toThrow(/LEGACY_JSON_WRITES=off needs/);
     expect(() => loadConfig({ PROGRAM_VERSIONING_WRITES: 'on', PROGRAM_VERSIONING_READS: 'on', LEGACY_JSON_WRITES: '50%' })).toThrow(/on or off/);
     expect(loadConfig({ PROGRAM_VERSIONING_WRITES: 'on', PROGRAM_VERSIONING_READS: 'on', LEGACY_JSON_WRITES: 'off' }).LEGACY_JSON_WRITES).toBe(0);
     expect(loadConfig({ PROGRAM_VERSIONING_WRITES: '30%', PROGRAM_VERSIONING_READS: '10%' }).PROGRAM_VERSIONING_READS).toBe(10);

@@ -1,0 +1,66 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { pendingMigrations } from '../db/migrator.js';
+
+/** `/ready`'s answer: HTTP status and body. */
+export type Readiness = readonly [status: 200 | 503, body: { status: string; reason?: string; pending?: string[] }];
+
+/**
+ * How long one probe may take in all (a free connection, the migration check,
+ * the lock probe), and how long it waits for a lock on the hot tables. Kept
+ * under the 1 s that orchestrators give a probe by default.
+ */
+const PROBE_BUDGET_MS = 900;
+const PROBE_LOCK_TIMEOUT_MS = 300;
+
+/** The tables every request path reads: locked exclusively, no request can be served. */
+const HOT_TABLES = ['programs', 'workout_sessions', 'workout_session_sets', 'program_versions'];
+
+/**
+ * Ready only when the service's own pool can serve a request now: a
+ * connection is free within the probe's budget, no migration is pending, and
+ * the hot tables can be read (an ACCESS EXCLUSIVE lock held by a migration or
+ * an operator would make every request wait, then fail). Probing through the
+ * pool, not through a connection of its own, is the point: an exhausted pool
+ * is a reason not to send more traffic here.
+ */
+export async function readiness(orm: MikroORM): Promise<Readiness> {
+  let timer: NodeJS.Timeout | undefined;
+  const overBudget = new Promise<Readiness>((resolve) => {
+    timer = setTimeout(
+      () => resolve([503, { status: 'pool exhausted', reason: `no database connection became free within ${PROBE_BUDGET_MS} ms` }]),
+      PROBE_BUDGET_MS,
+    );
+  });
+  try {
+    return await Promise.race([probe(orm), overBudget]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function probe(orm: MikroORM): Promise<Readiness> {
+  try {
+    const pending = await pendingMigrations(orm);
+    if (pending.length > 0) return [503, { status: 'migrations pending', pending }];
+    await orm.em
+      .getConnection()
+      .getKnex()
+      .transaction(async (trx) => {
+        await trx.raw(`/* readinessLimits */ select set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)`, [
+          `${PROBE_LOCK_TIMEOUT_MS}ms`,
+          `${PROBE_BUDGET_MS}ms`,
+        ]);
+        await trx.raw(`/* readinessLockProbe */ lock table ${HOT_TABLES.join(', ')} in access share mode`);
+      });
+    return [200, { status: 'ready' }];
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === '55P03' || code === '57014') {
+      return [503, { status: 'tables locked', reason: `a lock on ${HOT_TABLES.join(', ')} was not granted within ${PROBE_LOCK_TIMEOUT_MS} ms: another session holds or awaits an exclusive lock` }];
+    }
+    if (/Timeout acquiring a connection/i.test(String((error as Error).message))) {
+      return [503, { status: 'pool exhausted', reason: 'no database connection became free in time' }];
+    }
+    return [503, { status: 'database unreachable' }];
+  }
+}
