@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EmbeddedLeases, isAlive } from './embedded-leases.js';
 
@@ -52,7 +52,7 @@ export function embeddedUrl(port: number, database: string, login: Login = SUPER
  * lease, so the server outlives every process but the last one out.
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
-  const dir = resolve(options.dir);
+  const dir = canonicalDir(options.dir);
   const leases = new EmbeddedLeases(dir);
   const log = options.log ?? (() => {});
   const started = await leases.exclusively(async () => {
@@ -89,6 +89,20 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
       if (last) leases.removeIfUnused();
     },
   };
+}
+
+/**
+ * The cluster's real path: a data directory reached through a symlink is the
+ * same cluster, and its users must share one set of leases, or the first of
+ * them out would stop the server under the others.
+ */
+function canonicalDir(dir: string): string {
+  const absolute = resolve(dir);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return absolute; // not created yet
+  }
 }
 
 async function startServer(dir: string, options: EmbeddedDatabaseOptions) {

@@ -20,7 +20,7 @@ describe('database location', () => {
     expect({ url: both.url, migrationUrl: both.migrationUrl }).toEqual({ url: service, migrationUrl: owner });
     const one = await locateDatabase(loadConfig({ DATABASE_URL: service }));
     expect({ url: one.url, migrationUrl: one.migrationUrl }).toEqual({ url: service, migrationUrl: service });
-    expect(() => loadConfig({ MIGRATION_DATABASE_URL: owner })).toThrow(/MIGRATION_DATABASE_URL: needs DATABASE_URL/);
+    expect(() => loadConfig({ MIGRATION_DATABASE_URL: owner })).toThrow(/MIGRATION_DATABASE_URL needs DATABASE_URL/);
   });
 
   it('`npm run migrate -- up` connects as MIGRATION_DATABASE_URL, which the service login could not migrate as', async () => {
