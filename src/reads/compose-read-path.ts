@@ -62,7 +62,7 @@ export function composeReadPath(em: EntityManager, userId: string, parts: ReadPa
       const found = await programs.byId(id);
       return found && !found.deleted ? found.model : null;
     },
-    programs: () => programs.ofUser(),
+    programs: (first) => programs.ofUser(first),
     activeProgram: () => programs.active(),
     session: (id) => sessions.load(id),
     async sessions(first, after) {

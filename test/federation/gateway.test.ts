@@ -57,7 +57,8 @@ async function seedAthlete(t: TestApp, userId: string) {
   ok(await t.gql(LOG_SET, { sessionId: session.id, input: { exerciseId: upper.exercises[0].id, setNumber: 1, reps: 8, weightKg: 60 } }, userId));
   ok(await t.gql(COMPLETE_SESSION, { sessionId: session.id, completedAt: '2026-11-20T08:00:00Z' }, userId));
   const other = ok(await t.gql(CREATE_PROGRAM, { input: upperLower('Deload') }, userId)).createProgram;
-  const versionIds = ok(await t.gql(PROGRAM_VERSIONS, { id: program.id }, userId)).program.versions.map((v: { id: string }) => v.id);
+  // `versions` lists the most recent first; the tests below index them oldest first.
+  const versionIds = ok(await t.gql(PROGRAM_VERSIONS, { id: program.id }, userId)).program.versions.map((v: { id: string }) => v.id).reverse();
   return { program, otherProgramId: other.id as string, sessionId: session.id as string, versionIds: versionIds as string[] };
 }
 

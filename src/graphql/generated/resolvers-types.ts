@@ -31,7 +31,7 @@ export type CalendarDay = {
   date: Scalars['Date']['output'];
   /** Workouts the active program schedules on this day of the week. */
   scheduled: Array<Workout>;
-  /** Sessions started on this day (UTC), oldest first. */
+  /** Sessions started on this day (UTC), oldest first; at most the first 20. */
   sessions: Array<Session>;
 };
 
@@ -271,10 +271,16 @@ export type Program = {
   schedule: Array<ScheduleEntry>;
   /** When the program was last changed. */
   updatedAt: Scalars['DateTime']['output'];
-  /** Every version of the program, oldest first; empty before versioning reaches it. */
+  /** The program's versions, most recent first; empty before versioning reaches it. */
   versions: Array<ProgramVersion>;
   /** Workouts in display order. */
   workouts: Array<Workout>;
+};
+
+
+/** A training program: workouts, their exercises and prescribed sets, and a weekly schedule. */
+export type ProgramVersionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A whole program as written by the editor or the AI service. */
@@ -348,6 +354,12 @@ export type QueryLastPerformanceArgs = {
 /** Read operations of the training subgraph. Every field acts for the calling user only. */
 export type QueryProgramArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Read operations of the training subgraph. Every field acts for the calling user only. */
+export type QueryProgramsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -487,8 +499,14 @@ export type User = {
   activeProgram?: Maybe<Program>;
   /** The user's id (a UUID). */
   id: Scalars['ID']['output'];
-  /** The user's programs that are not deleted. Readable by that user only. */
+  /** The user's programs that are not deleted, oldest first. Readable by that user only. */
   programs: Array<Program>;
+};
+
+
+/** A user of the app. Owned by the `users` subgraph; this subgraph contributes the user's programs. */
+export type UserProgramsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What changed between a version and its parent. Items are matched by stable id; positions are 0-based. */
@@ -864,7 +882,7 @@ export type ProgramResolvers<ContextType = GraphQLContext, ParentType extends Re
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   schedule?: Resolver<Array<ResolversTypes['ScheduleEntry']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  versions?: Resolver<Array<ResolversTypes['ProgramVersion']>, ParentType, ContextType>;
+  versions?: Resolver<Array<ResolversTypes['ProgramVersion']>, ParentType, ContextType, RequireFields<ProgramVersionsArgs, 'first'>>;
   workouts?: Resolver<Array<ResolversTypes['Workout']>, ParentType, ContextType>;
 }>;
 
@@ -887,7 +905,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   calendar?: Resolver<Array<ResolversTypes['CalendarDay']>, ParentType, ContextType, RequireFields<QueryCalendarArgs, 'from' | 'to'>>;
   lastPerformance?: Resolver<Array<Maybe<ResolversTypes['ExercisePerformance']>>, ParentType, ContextType, RequireFields<QueryLastPerformanceArgs, 'exerciseIds'>>;
   program?: Resolver<Maybe<ResolversTypes['Program']>, ParentType, ContextType, RequireFields<QueryProgramArgs, 'id'>>;
-  programs?: Resolver<Array<ResolversTypes['Program']>, ParentType, ContextType>;
+  programs?: Resolver<Array<ResolversTypes['Program']>, ParentType, ContextType, RequireFields<QueryProgramsArgs, 'first'>>;
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType, RequireFields<QuerySessionArgs, 'id'>>;
   sessions?: Resolver<ResolversTypes['SessionConnection'], ParentType, ContextType, RequireFields<QuerySessionsArgs, 'first'>>;
 }>;
@@ -950,7 +968,7 @@ export type UserResolvers<ContextType = GraphQLContext, ParentType extends Resol
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   activeProgram?: Resolver<Maybe<ResolversTypes['Program']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  programs?: Resolver<Array<ResolversTypes['Program']>, ParentType, ContextType>;
+  programs?: Resolver<Array<ResolversTypes['Program']>, ParentType, ContextType, RequireFields<UserProgramsArgs, 'first'>>;
 }>;
 
 export type VersionChangesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VersionChanges'] = ResolversParentTypes['VersionChanges']> = ResolversObject<{
