@@ -1,14 +1,8 @@
+import { HISTORY_LIMITS } from './history-limits.js';
 import type { ScheduleEntry } from './program.js';
 
 /** Longest range `calendar` serves: a year, leap day included. */
 export const MAX_CALENDAR_DAYS = 366;
-
-/**
- * Most sessions a calendar day shows (the first ones). Nothing else bounds how
- * many sessions one day holds, and a request's cost must have a bound; no
- * athlete starts 20 workouts a day, and the `sessions` query still lists every one.
- */
-export const MAX_SESSIONS_PER_DAY = 20;
 
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -44,7 +38,7 @@ export function addDays(date: Date, days: number): Date {
 /**
  * Lays a weekly schedule and timestamped items onto days: each day gets the
  * workouts scheduled on its weekday (schedule order) and the first
- * MAX_SESSIONS_PER_DAY items that started on it (input order).
+ * `HISTORY_LIMITS.maxSessionsPerDay` items that started on it (input order).
  */
 export function layOutCalendar<W, S extends { readonly startedAt: Date }>(
   from: Date,
@@ -58,7 +52,7 @@ export function layOutCalendar<W, S extends { readonly startedAt: Date }>(
     const key = formatDate(item.startedAt);
     const day = byDay.get(key);
     if (!day) byDay.set(key, [item]);
-    else if (day.length < MAX_SESSIONS_PER_DAY) day.push(item);
+    else if (day.length < HISTORY_LIMITS.maxSessionsPerDay) day.push(item);
   }
   return daysBetween(from, to).map((day) => {
     const weekday = dayOfWeek(day);

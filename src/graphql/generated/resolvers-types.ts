@@ -97,7 +97,7 @@ export type ExercisePerformance = {
   performedAt: Scalars['DateTime']['output'];
   /** The session. */
   session: Session;
-  /** The sets of this exercise in that session. */
+  /** The sets of this exercise in that session, by set number; at most the first 30. */
   sets: Array<PerformedSet>;
 };
 
@@ -428,7 +428,7 @@ export type Session = {
   id: Scalars['ID']['output'];
   /** The program version the session was logged against; null before versioning. */
   programVersion?: Maybe<ProgramVersion>;
-  /** Logged sets, by exercise in logging order and set number. */
+  /** Logged sets, by exercise in logging order and set number; at most the first 1500. */
   sets: Array<PerformedSet>;
   /** When the session started. */
   startedAt: Scalars['DateTime']['output'];
