@@ -11,6 +11,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import type { Metrics } from './metrics.js';
 import { jitExecution } from './jit-executor.js';
+import { operationCostLimit } from './operation-cost/operation-cost-limit.js';
 import { rejectNulCharacters } from './reject-nul-characters.js';
 
 export interface ApolloOptions {
@@ -30,7 +31,6 @@ export const QUERY_LIMITS = {
   maxAliases: 20,
   maxDirectives: 20,
   maxTokens: 3000,
-  maxCost: 20000,
 } as const;
 
 /**
@@ -44,12 +44,14 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     maxAliases: { n: QUERY_LIMITS.maxAliases },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
     maxTokens: { n: QUERY_LIMITS.maxTokens },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
+    // Cost counts list sizes, which armor's cost limit does not: operationCostLimit below.
+    costLimit: { enabled: false },
     // Suggestions ("did you mean …") describe the schema: off where introspection is.
     blockFieldSuggestion: { enabled: options.production },
   }).protect();
   const plugins: ApolloServerPlugin<GraphQLContext>[] = [
     ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
+    operationCostLimit<GraphQLContext>(),
     options.production
       ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
       : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),

@@ -5,7 +5,7 @@ import { found, pageSizeArgument, uuidArgument } from '../arguments.js';
 import { requireCaller } from '../context.js';
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 
-const MAX_LAST_PERFORMANCE_IDS = 200;
+export const MAX_LAST_PERFORMANCE_IDS = 200;
 
 export const Query: QueryResolvers = {
   program: async (_, { id }, ctx) => found(await requireCaller(ctx).reads.program(uuidArgument('program', 'id', id)), 'Program', id),
