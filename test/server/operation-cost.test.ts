@@ -63,10 +63,11 @@ describe('refused before execution', () => {
   });
 
   it('20 aliases of a 366-day calendar with last performance and session sets', async () => {
-    const day = `date scheduled { id name exercises { id name sets { reps weightKg } lastPerformance { performedAt sets { reps weightKg rpe } } } }
-      sessions { id workoutName startedAt sets { exerciseName setNumber reps weightKg rpe } }`;
-    const aliases = Array.from({ length: 20 }, (_, i) => `c${i}: calendar(from: "2024-01-01", to: "2024-12-31") { ${day} }`).join('\n');
-    expectRefused(await post(`{ ${aliases} }`));
+    // Alice's year of demo history: an ordinary program and a few sessions a week.
+    const day = `date scheduled { id name exercises { id name lastPerformance { performedAt sets { setNumber reps weightKg rpe } } } }
+      sessions { id workoutName startedAt completedAt sets { exerciseName setNumber reps weightKg rpe } }`;
+    const aliases = Array.from({ length: 20 }, (_, i) => `c${i}: calendar(from: "2025-11-20", to: "2026-11-20") { ${day} }`).join('\n');
+    expectRefused(await post(`{ ${aliases} }`, {}, DEMO_USERS.alice));
   });
 
   it('counts each representation: one Session too many tips a request over the budget', async () => {
