@@ -43,7 +43,7 @@ describe('query-shape limits (graphql-armor)', () => {
 
   it('keeps _entities and _service working, and the real deep operations', async () => {
     const created = ok(await t.gql(CREATE_PROGRAM, { input: upperLower() })).createProgram;
-    // Three whole program trees with last performance: as many as the operation cost budget allows (test/server/operation-cost.test.ts).
+    // A few whole program trees with last performance: 100 of them are far over the operation cost budget (test/server/operation-cost.test.ts).
     const reps = Array.from({ length: 3 }, () => ({ __typename: 'Program', id: created.id }));
     const entities = await t.gql(
       `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Program { id workouts { exercises { lastPerformance { session { workoutName } sets { reps weightKg } } } } schedule { workout { name } } } } }`,
