@@ -9,12 +9,15 @@ export enum ErrorCode {
   /** The operation needs a phase (flag) this deployment or caller is not in. */
   FAILED_PRECONDITION = 'FAILED_PRECONDITION',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** The operation could return more than one request may: refused before it runs. */
+  OPERATION_TOO_EXPENSIVE = 'OPERATION_TOO_EXPENSIVE',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.OPERATION_TOO_EXPENSIVE]: 400,
   [ErrorCode.SERVICE_UNAVAILABLE]: 503,
 };
 
@@ -56,6 +59,16 @@ export class AppError extends GraphQLError {
 
   static failedPrecondition(message: string): AppError {
     return new AppError(ErrorCode.FAILED_PRECONDITION, message);
+  }
+
+  /** `cost` null: too large to count at all. The message says how to get under the budget. */
+  static operationTooExpensive(cost: number | null, budget: number): AppError {
+    const what = cost === null ? `operation exceeds the budget of ${budget}: too large to cost` : `operation cost ${cost} exceeds the budget of ${budget}`;
+    return new AppError(
+      ErrorCode.OPERATION_TOO_EXPENSIVE,
+      `${what}; ask for fewer items (\`first\`, date range, representations) or fewer nested lists`,
+      { cost, budget },
+    );
   }
 
   static unauthenticated(reason: string): AppError {

@@ -1,3 +1,4 @@
+import { HISTORY_LIMITS } from './history-limits.js';
 import type { ScheduleEntry } from './program.js';
 
 /** Longest range `calendar` serves: a year, leap day included. */
@@ -36,8 +37,8 @@ export function addDays(date: Date, days: number): Date {
 
 /**
  * Lays a weekly schedule and timestamped items onto days: each day gets the
- * workouts scheduled on its weekday (schedule order) and the items that
- * started on it (input order).
+ * workouts scheduled on its weekday (schedule order) and the first
+ * `HISTORY_LIMITS.maxSessionsPerDay` items that started on it (input order).
  */
 export function layOutCalendar<W, S extends { readonly startedAt: Date }>(
   from: Date,
@@ -49,7 +50,9 @@ export function layOutCalendar<W, S extends { readonly startedAt: Date }>(
   const byDay = new Map<string, S[]>();
   for (const item of items) {
     const key = formatDate(item.startedAt);
-    byDay.set(key, [...(byDay.get(key) ?? []), item]);
+    const day = byDay.get(key);
+    if (!day) byDay.set(key, [item]);
+    else if (day.length < HISTORY_LIMITS.maxSessionsPerDay) day.push(item);
   }
   return daysBetween(from, to).map((day) => {
     const weekday = dayOfWeek(day);

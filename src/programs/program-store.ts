@@ -24,12 +24,13 @@ export async function selectProgramsByIds(
   );
 }
 
-export async function selectProgramsOfUser(em: EntityManager, userId: string, blobs: BlobColumns = 'all'): Promise<ProgramRow[]> {
+/** The user's first `limit` programs that are not deleted, oldest first. */
+export async function selectProgramsOfUser(em: EntityManager, userId: string, limit: number, blobs: BlobColumns = 'all'): Promise<ProgramRow[]> {
   return queryRows(
     em,
     'selectProgramsOfUser',
-    `select ${programColumns(blobs)} from programs p where p.user_id = ? and p.deleted_at is null order by p.created_at, p.id`,
-    [userId],
+    `select ${programColumns(blobs)} from programs p where p.user_id = ? and p.deleted_at is null order by p.created_at, p.id limit ?`,
+    [userId, limit],
     programRow,
     { prepare: true },
   );

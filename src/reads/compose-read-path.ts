@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays, layOutCalendar, parseDate } from '../domain/calendar.js';
+import { HISTORY_LIMITS } from '../domain/history-limits.js';
 import {
   selectSessionPage,
   selectSessionsBetween,
@@ -43,7 +44,12 @@ export function composeReadPath(em: EntityManager, userId: string, parts: ReadPa
   });
   const sets = new DataLoader(async (sessionIds: readonly string[]) => {
     const rows = await selectSetsBySessionIds(em, userId, sessionIds);
-    return sessionIds.map((id) => rows.filter((r) => r.session_id === id).map(toPerformedSetModel));
+    return sessionIds.map((id) =>
+      rows
+        .filter((r) => r.session_id === id)
+        .slice(0, HISTORY_LIMITS.maxSetsPerSession)
+        .map(toPerformedSetModel),
+    );
   });
   const lastPerformance = new DataLoader(async (exerciseIds: readonly string[]) => {
     const found = await parts.lastPerformance(exerciseIds);
@@ -62,7 +68,7 @@ export function composeReadPath(em: EntityManager, userId: string, parts: ReadPa
       const found = await programs.byId(id);
       return found && !found.deleted ? found.model : null;
     },
-    programs: () => programs.ofUser(),
+    programs: (first) => programs.ofUser(first),
     activeProgram: () => programs.active(),
     session: (id) => sessions.load(id),
     async sessions(first, after) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SET_COLUMNS, setRow, timestamp } from '../db/rows.js';
+import { HISTORY_LIMITS } from '../domain/history-limits.js';
 import { toPerformedSetModel } from '../sessions/session-store.js';
 import type { ExercisePerformanceModel } from './models.js';
 
@@ -22,14 +23,14 @@ export const lastPerformanceRow = setRow.extend({
   s_workout_version_id: z.string().nullable(),
 });
 
-/** Rows ordered by wanted id then set → one performance per wanted id. */
+/** Rows ordered by wanted id then set → one performance per wanted id, with its first `maxSetsPerPerformance` sets. */
 export function groupPerformances(rows: readonly z.output<typeof lastPerformanceRow>[]): Map<string, ExercisePerformanceModel> {
   const sets = new Map<string, ReturnType<typeof toPerformedSetModel>[]>();
   const result = new Map<string, ExercisePerformanceModel>();
   for (const r of rows) {
     const list = sets.get(r.wanted_id);
     if (list) {
-      list.push(toPerformedSetModel(r));
+      if (list.length < HISTORY_LIMITS.maxSetsPerPerformance) list.push(toPerformedSetModel(r));
       continue;
     }
     const own = [toPerformedSetModel(r)];

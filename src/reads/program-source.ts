@@ -18,7 +18,8 @@ export interface SourcedProgram {
  */
 export interface ProgramSource {
   byId(id: string): Promise<SourcedProgram | null>;
-  ofUser(): Promise<ProgramModel[]>;
+  /** The user's first `first` programs, oldest first. */
+  ofUser(first: number): Promise<ProgramModel[]>;
   active(): Promise<ProgramModel | null>;
   forget(): void;
 }
@@ -41,8 +42,8 @@ export function createProgramSource(em: EntityManager, userId: string, modelsOf:
   };
   return {
     byId: (id) => byId.load(id),
-    async ofUser() {
-      const rows = await selectProgramsOfUser(em, userId, blobs);
+    async ofUser(first) {
+      const rows = await selectProgramsOfUser(em, userId, first, blobs);
       return prime(rows, await modelsOf(rows));
     },
     async active() {

@@ -18,7 +18,8 @@ import type {
 export interface ReadPath {
   /** The caller's program, not deleted; null for unknown ids and other users' programs. */
   program(id: string): Promise<ProgramModel | null>;
-  programs(): Promise<ProgramModel[]>;
+  /** The caller's first `first` programs that are not deleted, oldest first. */
+  programs(first: number): Promise<ProgramModel[]>;
   activeProgram(): Promise<ProgramModel | null>;
   session(id: string): Promise<SessionModel | null>;
   sessions(first: number, after: SessionCursor | null): Promise<SessionPage>;

@@ -10,6 +10,7 @@ import { jitExecution } from './jit-executor.js';
 import { knownOperationTypes } from './known-operation-types.js';
 import { logRequests } from './log-requests.js';
 import { maskError } from './mask-error.js';
+import { operationCostLimit } from './operation-cost/operation-cost-limit.js';
 import { refuseServiceSdl } from './refuse-service-sdl.js';
 import { rejectNulCharacters } from './reject-nul-characters.js';
 
@@ -32,7 +33,6 @@ export const QUERY_LIMITS = {
   maxAliases: 20,
   maxDirectives: 20,
   maxTokens: 3000,
-  maxCost: 20000,
 } as const;
 
 /**
@@ -47,12 +47,14 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
     // Counted by graphql-js' parser instead (parseOptions below): armor's plugin turned every syntax error into a 500.
     maxTokens: { enabled: false },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
+    // Cost counts list sizes, which armor's cost limit does not: operationCostLimit below.
+    costLimit: { enabled: false },
     // Suggestions ("did you mean …") describe the schema: off where introspection is.
     blockFieldSuggestion: { enabled: options.production },
   }).protect();
   const plugins: ApolloServerPlugin<GraphQLContext>[] = [
     ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
+    operationCostLimit<GraphQLContext>(),
     options.production
       ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
       : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),

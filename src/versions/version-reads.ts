@@ -5,10 +5,14 @@ import { selectVersionIdsOfPrograms } from './version-store.js';
 import { createVersionTreeLoader } from './version-trees.js';
 import type { VersionTree } from './version-tree.js';
 
+/** The most versions one `Program.versions` list returns. */
+export const MAX_VERSIONS_PAGE = 100;
+
 /** Program versions as the GraphQL surface reads them, for one caller; batched. */
 export interface VersionReads {
   version(id: string): Promise<ProgramVersionModel | null>;
-  versionsOf(programId: string): Promise<ProgramVersionModel[]>;
+  /** The program's `first` most recent versions (at most MAX_VERSIONS_PAGE), most recent first. */
+  versionsOf(programId: string, first: number): Promise<ProgramVersionModel[]>;
   forget(): void;
 }
 
@@ -28,7 +32,8 @@ export function versionModel(tree: VersionTree): ProgramVersionModel {
 export function createVersionReads(em: EntityManager, userId: string): VersionReads {
   const trees = createVersionTreeLoader(em, userId);
   const idsOfProgram = new DataLoader(async (programIds: readonly string[]) => {
-    const found = await selectVersionIdsOfPrograms(em, userId, programIds);
+    // Every list in a batch reads the longest page; each then keeps its own `first`.
+    const found = await selectVersionIdsOfPrograms(em, userId, programIds, MAX_VERSIONS_PAGE);
     return programIds.map((id) => found.get(id) ?? []);
   });
   const version = async (id: string) => {
@@ -37,8 +42,8 @@ export function createVersionReads(em: EntityManager, userId: string): VersionRe
   };
   return {
     version,
-    async versionsOf(programId) {
-      const ids = await idsOfProgram.load(programId);
+    async versionsOf(programId, first) {
+      const ids = (await idsOfProgram.load(programId)).slice(0, first);
       const models = await Promise.all(ids.map(version));
       return models.filter((m): m is ProgramVersionModel => m !== null);
     },

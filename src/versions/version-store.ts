@@ -171,13 +171,27 @@ function toTree(row: z.output<typeof treeRow>): VersionTree {
 
 const headerRow = z.object({ id: z.string(), version_number: z.number().int() });
 
-/** Version ids of programs, oldest first, keyed by program. */
-export async function selectVersionIdsOfPrograms(em: EntityManager, userId: string, programIds: readonly string[]): Promise<Map<string, string[]>> {
+/**
+ * The ids of each program's `limit` most recent versions, most recent first,
+ * keyed by program. A program edited thousands of times costs `limit` rows:
+ * each program's newest versions come off the (program, number) unique index backwards.
+ */
+export async function selectVersionIdsOfPrograms(
+  em: EntityManager,
+  userId: string,
+  programIds: readonly string[],
+  limit: number,
+): Promise<Map<string, string[]>> {
   const rows = await queryRows(
     em,
     'selectVersionIdsOfPrograms',
-    `select v.program_id, v.id, v.version_number from program_versions v where v.user_id = ? and v.program_id = any(?::uuid[]) order by v.program_id, v.version_number`,
-    [userId, pgArray(programIds)],
+    `select v.program_id, v.id, v.version_number
+     from unnest(?::uuid[]) as p(id)
+     cross join lateral (
+       select v.program_id, v.id, v.version_number from program_versions v
+       where v.program_id = p.id and v.user_id = ? order by v.version_number desc limit ?
+     ) v`,
+    [pgArray(programIds), userId, limit],
     headerRow.extend({ program_id: z.string() }),
   );
   const result = new Map<string, string[]>(programIds.map((id) => [id, []]));

@@ -34,8 +34,8 @@ describe('dual write with PROGRAM_VERSIONING_WRITES on', () => {
     ok(await on.gql(MODIFY_PROGRAM, { id: created.id, input: edited, source: 'AI' }));
     const program = ok(await on.gql(VERSIONS, { id: created.id })).program;
     expect(program.currentVersion).toMatchObject({ number: 2, source: 'AI', name: 'Upper/Lower v2', parent: { number: 1 } });
-    expect(program.versions.map((v: any) => [v.number, v.source])).toEqual([[1, 'USER'], [2, 'AI']]);
-    expect(program.versions[1].workouts).toEqual(created.workouts.map((w: any) => ({ id: w.id, name: w.name })));
+    expect(program.versions.map((v: any) => [v.number, v.source])).toEqual([[2, 'AI'], [1, 'USER']]);
+    expect(program.versions[0].workouts).toEqual(created.workouts.map((w: any) => ({ id: w.id, name: w.name })));
     const { rows } = await db.sql.query('select program_json, current_version_id, legacy_json_version_id from programs where id = $1', [created.id]);
     expect(rows[0].current_version_id).toBe(program.currentVersion.id);
     expect(rows[0].legacy_json_version_id).toBe(program.currentVersion.id);
@@ -60,8 +60,8 @@ describe('dual write with PROGRAM_VERSIONING_WRITES on', () => {
     ok(await on.gql(DELETE_WORKOUT, { programId: legacy.id, workoutId: legacy.workouts[1].id }));
     const program = ok(await on.gql(VERSIONS, { id: legacy.id })).program;
     expect(program.versions.map((v: any) => [v.number, v.source, v.workouts.length])).toEqual([
-      [1, 'BACKFILL', 2],
       [2, 'USER', 1],
+      [1, 'BACKFILL', 2],
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('dual write with PROGRAM_VERSIONING_WRITES on', () => {
     ok(await off.gql(MODIFY_PROGRAM, { id: created.id, input: upperLower('Flip, edited while off') }));
     ok(await on.gql(MODIFY_PROGRAM, { id: created.id, input: upperLower('Flip, edited while on') }));
     const program = ok(await on.gql(VERSIONS, { id: created.id })).program;
-    expect(program.versions.map((v: any) => [v.number, v.source])).toEqual([[1, 'USER'], [2, 'BACKFILL'], [3, 'USER']]);
+    expect(program.versions.map((v: any) => [v.number, v.source])).toEqual([[3, 'USER'], [2, 'BACKFILL'], [1, 'USER']]);
     expect(program.currentVersion.name).toBe('Flip, edited while on');
   });
 

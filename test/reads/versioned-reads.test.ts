@@ -92,7 +92,7 @@ describe('shadow reads (Phase 4 consistency checks)', () => {
   const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
   it('compares sampled versioned reads with the legacy read, off the response path, and counts matches', async () => {
-    const response = await gql(`{ programs { id name workouts { id name exercises { id sets { reps } } } schedule { dayOfWeek } } sessions { edges { node { workoutName } } } }`);
+    const response = await gql(`{ programs(first: 5) { id name workouts { id name exercises { id sets { reps } } } schedule { dayOfWeek } } sessions { edges { node { workoutName } } } }`);
     expect(response.errors).toBeUndefined();
     await settle();
     expect(await counter('programs', 'matched')).toBe(1);

@@ -31,7 +31,7 @@ export type CalendarDay = {
   date: Scalars['Date']['output'];
   /** Workouts the active program schedules on this day of the week. */
   scheduled: Array<Workout>;
-  /** Sessions started on this day (UTC), oldest first. */
+  /** Sessions started on this day (UTC), oldest first; at most the first 20. */
   sessions: Array<Session>;
 };
 
@@ -97,7 +97,7 @@ export type ExercisePerformance = {
   performedAt: Scalars['DateTime']['output'];
   /** The session. */
   session: Session;
-  /** The sets of this exercise in that session. */
+  /** The sets of this exercise in that session, by set number; at most the first 30. */
   sets: Array<PerformedSet>;
 };
 
@@ -274,10 +274,16 @@ export type Program = {
   schedule: Array<ScheduleEntry>;
   /** When the program was last changed. */
   updatedAt: Scalars['DateTime']['output'];
-  /** Every version of the program, oldest first; empty before versioning reaches it. */
+  /** The program's versions, most recent first; empty before versioning reaches it. */
   versions: Array<ProgramVersion>;
   /** Workouts in display order. */
   workouts: Array<Workout>;
+};
+
+
+/** A training program: workouts, their exercises and prescribed sets, and a weekly schedule. */
+export type ProgramVersionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A whole program as written by the editor or the AI service. */
@@ -355,6 +361,12 @@ export type QueryProgramArgs = {
 
 
 /** Read operations of the training subgraph. Every field acts for the calling user only. */
+export type QueryProgramsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Read operations of the training subgraph. Every field acts for the calling user only. */
 export type QuerySessionArgs = {
   id: Scalars['ID']['input'];
 };
@@ -419,7 +431,7 @@ export type Session = {
   id: Scalars['ID']['output'];
   /** The program version the session was logged against; null before versioning. */
   programVersion?: Maybe<ProgramVersion>;
-  /** Logged sets, by exercise in logging order and set number. */
+  /** Logged sets, by exercise in logging order and set number; at most the first 1500. */
   sets: Array<PerformedSet>;
   /** When the session started. */
   startedAt: Scalars['DateTime']['output'];
@@ -490,8 +502,14 @@ export type User = {
   activeProgram?: Maybe<Program>;
   /** The user's id (a UUID). */
   id: Scalars['ID']['output'];
-  /** The user's programs that are not deleted. Readable by that user only. */
+  /** The user's programs that are not deleted, oldest first. Readable by that user only. */
   programs: Array<Program>;
+};
+
+
+/** A user of the app. Owned by the `users` subgraph; this subgraph contributes the user's programs. */
+export type UserProgramsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What changed between a version and its parent. Items are matched by stable id; positions are 0-based. */
@@ -868,7 +886,7 @@ export type ProgramResolvers<ContextType = GraphQLContext, ParentType extends Re
   revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   schedule?: Resolver<Array<ResolversTypes['ScheduleEntry']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  versions?: Resolver<Array<ResolversTypes['ProgramVersion']>, ParentType, ContextType>;
+  versions?: Resolver<Array<ResolversTypes['ProgramVersion']>, ParentType, ContextType, RequireFields<ProgramVersionsArgs, 'first'>>;
   workouts?: Resolver<Array<ResolversTypes['Workout']>, ParentType, ContextType>;
 }>;
 
@@ -891,7 +909,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   calendar?: Resolver<Array<ResolversTypes['CalendarDay']>, ParentType, ContextType, RequireFields<QueryCalendarArgs, 'from' | 'to'>>;
   lastPerformance?: Resolver<Array<Maybe<ResolversTypes['ExercisePerformance']>>, ParentType, ContextType, RequireFields<QueryLastPerformanceArgs, 'exerciseIds'>>;
   program?: Resolver<Maybe<ResolversTypes['Program']>, ParentType, ContextType, RequireFields<QueryProgramArgs, 'id'>>;
-  programs?: Resolver<Array<ResolversTypes['Program']>, ParentType, ContextType>;
+  programs?: Resolver<Array<ResolversTypes['Program']>, ParentType, ContextType, RequireFields<QueryProgramsArgs, 'first'>>;
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType, RequireFields<QuerySessionArgs, 'id'>>;
   sessions?: Resolver<ResolversTypes['SessionConnection'], ParentType, ContextType, RequireFields<QuerySessionsArgs, 'first'>>;
 }>;
@@ -954,7 +972,7 @@ export type UserResolvers<ContextType = GraphQLContext, ParentType extends Resol
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   activeProgram?: Resolver<Maybe<ResolversTypes['Program']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  programs?: Resolver<Array<ResolversTypes['Program']>, ParentType, ContextType>;
+  programs?: Resolver<Array<ResolversTypes['Program']>, ParentType, ContextType, RequireFields<UserProgramsArgs, 'first'>>;
 }>;
 
 export type VersionChangesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VersionChanges'] = ResolversParentTypes['VersionChanges']> = ResolversObject<{

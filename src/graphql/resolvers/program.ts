@@ -2,7 +2,7 @@ import { diffVersions } from '../../domain/diff-versions.js';
 import type { ProgramContent } from '../../domain/program.js';
 import { isUuid } from '../../domain/uuid.js';
 import { scheduleModels, workoutModels } from '../../reads/models.js';
-import { found } from '../arguments.js';
+import { found, pageSizeArgument } from '../arguments.js';
 import { requireCaller, type GraphQLContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 
@@ -18,14 +18,14 @@ export const programResolvers: Resolvers = {
   User: {
     __resolveReference: (ref) => ({ id: ref.id }),
     activeProgram: (user, _, ctx) => ownUser(user.id, ctx).reads.activeProgram(),
-    programs: (user, _, ctx) => ownUser(user.id, ctx).reads.programs(),
+    programs: (user, { first }, ctx) => ownUser(user.id, ctx).reads.programs(pageSizeArgument(first, 50)),
   },
   Program: {
     __resolveReference: (ref, ctx) => (isUuid(ref.id) ? requireCaller(ctx).reads.program(ref.id.toLowerCase()) : null),
     workouts: (program) => workoutModels(program.id, program.content),
     schedule: (program) => scheduleModels(program.id, program.content),
     currentVersion: (program, _, ctx) => (program.currentVersionId ? requireCaller(ctx).versions.version(program.currentVersionId) : null),
-    versions: (program, _, ctx) => requireCaller(ctx).versions.versionsOf(program.id),
+    versions: (program, { first }, ctx) => requireCaller(ctx).versions.versionsOf(program.id, pageSizeArgument(first, 50)),
   },
   ProgramVersion: {
     __resolveReference: (ref, ctx) => (isUuid(ref.id) ? requireCaller(ctx).versions.version(ref.id.toLowerCase()) : null),

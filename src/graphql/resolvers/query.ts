@@ -1,24 +1,20 @@
 import { addDays, MAX_CALENDAR_DAYS, parseDate } from '../../domain/calendar.js';
 import { AppError } from '../../errors.js';
 import { decodeSessionCursor } from '../../sessions/session-cursor.js';
-import { found, uuidArgument } from '../arguments.js';
+import { found, pageSizeArgument, uuidArgument } from '../arguments.js';
 import { requireCaller } from '../context.js';
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 
-const MAX_PAGE = 100;
-const MAX_LAST_PERFORMANCE_IDS = 200;
+export const MAX_LAST_PERFORMANCE_IDS = 200;
 
 export const Query: QueryResolvers = {
   program: async (_, { id }, ctx) => found(await requireCaller(ctx).reads.program(uuidArgument('program', 'id', id)), 'Program', id),
   activeProgram: (_, __, ctx) => requireCaller(ctx).reads.activeProgram(),
-  programs: (_, __, ctx) => requireCaller(ctx).reads.programs(),
+  programs: (_, { first }, ctx) => requireCaller(ctx).reads.programs(pageSizeArgument(first, 50)),
   session: async (_, { id }, ctx) => found(await requireCaller(ctx).reads.session(uuidArgument('session', 'id', id)), 'Session', id),
   sessions: (_, { first, after }, ctx) => {
     const caller = requireCaller(ctx);
-    const size = first ?? 20;
-    if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE) {
-      throw AppError.invalid('page', [{ path: 'first', code: 'OUT_OF_RANGE', message: `must be 0 to ${MAX_PAGE}` }]);
-    }
+    const size = pageSizeArgument(first, 20);
     const cursor = after ? decodeSessionCursor(after) : null;
     if (after && !cursor) throw AppError.invalid('page', [{ path: 'after', code: 'MALFORMED_CURSOR', message: 'not a cursor this API issued' }]);
     return caller.reads.sessions(size, cursor);
