@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /*
@@ -123,4 +124,27 @@ export function nonJsonLines(output: string): string[] {
         return true;
       }
     });
+}
+
+/**
+ * A `DATA_DIR` and ports of one test file's own, for `npm start` and commands
+ * on an embedded server of their own; whatever is still running when the file
+ * ends is stopped and the directory removed. Fields are set in `beforeAll`.
+ */
+export function embeddedScratch(prefix: string, stopTimeoutMs = 30_000): { dataDir: string; port: number; env: Record<string, string> } {
+  const scratch = { dataDir: '', port: 0, env: {} as Record<string, string> };
+  beforeAll(async () => {
+    scratch.dataDir = mkdtempSync(join(tmpdir(), prefix));
+    chmodSync(scratch.dataDir, 0o755); // as root, PostgreSQL runs as the `postgres` user, who must reach DATA_DIR/pg
+    scratch.port = await freePort();
+    scratch.env = { DATA_DIR: scratch.dataDir, EMBEDDED_PG_PORT: String(await freePort()), PORT: String(scratch.port), SEED_DEMO_DATA: 'off' };
+  });
+  afterAll(async () => {
+    await killStillRunning();
+    const left = postmaster(scratch.dataDir);
+    if (left) process.kill(left, 'SIGINT');
+    await waitFor('the leftover postmaster to exit', () => postmaster(scratch.dataDir) === null, stopTimeoutMs).catch(() => {});
+    rmSync(scratch.dataDir, { recursive: true, force: true });
+  });
+  return scratch;
 }

@@ -1,7 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, killStillRunning, listening, nonJsonLines, npmStart, postmaster, readyStatus, waitFor } from './processes.js';
+import { embeddedScratch, listening, nonJsonLines, npmStart, postmaster, readyStatus, waitFor } from './processes.js';
 
 /**
  * `npm start` stopped as an orchestrator (SIGTERM to the npm process) or a
@@ -10,37 +7,21 @@ import { freePort, killStillRunning, listening, nonJsonLines, npmStart, postmast
  * on, so the server used to keep running, holding its port and the embedded
  * PostgreSQL, and the next start died with EADDRINUSE.
  */
-let dataDir: string;
-let env: Record<string, string>;
-let port: number;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'training-signals-'));
-  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the `postgres` user, who must reach DATA_DIR/pg
-  port = await freePort();
-  env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), PORT: String(port), SEED_DEMO_DATA: 'off' };
-});
-afterAll(async () => {
-  await killStillRunning();
-  const left = postmaster(dataDir);
-  if (left) process.kill(left, 'SIGINT');
-  await waitFor('the leftover postmaster to exit', () => postmaster(dataDir) === null, 120_000).catch(() => {});
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const scratch = embeddedScratch('training-signals-', 120_000);
 
 async function startServing() {
-  const server = npmStart(env);
-  await waitFor('npm start to be ready', async () => (await readyStatus(port)) === 200, 120_000).catch((error: Error) => {
+  const server = npmStart(scratch.env);
+  await waitFor('npm start to be ready', async () => (await readyStatus(scratch.port)) === 200, 120_000).catch((error: Error) => {
     throw new Error(`${error.message}; it wrote:\n${server.output()}`);
   });
-  const pg = postmaster(dataDir);
+  const pg = postmaster(scratch.dataDir);
   expect(pg).not.toBeNull();
   return { server, pg: pg! };
 }
 
 async function expectEverythingStopped(pg: number) {
-  await waitFor(`port ${port} to be free`, async () => !(await listening(port)), 30_000);
-  await waitFor(`the embedded PostgreSQL (pid ${pg}) to stop`, () => postmaster(dataDir) === null, 30_000);
+  await waitFor(`port ${scratch.port} to be free`, async () => !(await listening(scratch.port)), 30_000);
+  await waitFor(`the embedded PostgreSQL (pid ${pg}) to stop`, () => postmaster(scratch.dataDir) === null, 30_000);
 }
 
 describe('stopping npm start', () => {

@@ -1,9 +1,6 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { locateDatabase } from '../../src/db/database.js';
-import { command, freePort, killStillRunning, nonJsonLines, npmStart, postmaster, readyStatus, waitFor } from './processes.js';
+import { command, embeddedScratch, nonJsonLines, npmStart, postmaster, readyStatus, waitFor } from './processes.js';
 
 /**
  * One embedded PostgreSQL per DATA_DIR, shared by `npm start` and the
@@ -12,23 +9,7 @@ import { command, freePort, killStillRunning, nonJsonLines, npmStart, postmaster
  * connection, which a count of connected clients took for "nobody". The
  * server then answered SERVICE_UNAVAILABLE forever. The last user out stops it.
  */
-let dataDir: string;
-let env: Record<string, string>;
-let port: number;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'training-shared-pg-'));
-  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the `postgres` user, who must reach DATA_DIR/pg
-  port = await freePort();
-  env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), PORT: String(port), SEED_DEMO_DATA: 'off' };
-});
-afterAll(async () => {
-  await killStillRunning();
-  const left = postmaster(dataDir);
-  if (left) process.kill(left, 'SIGINT');
-  await waitFor('the leftover postmaster to exit', () => postmaster(dataDir) === null, 30_000).catch(() => {});
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const scratch = embeddedScratch('training-shared-pg-');
 
 /** Client sessions of the service and the commands (their application_name), seen by PostgreSQL. */
 async function serviceSessions(url: string): Promise<number> {
@@ -44,30 +25,30 @@ async function serviceSessions(url: string): Promise<number> {
 
 describe('the embedded PostgreSQL shared by a command and npm start', () => {
   it('a command alone starts it and stops it on exit', async () => {
-    const migrate = command('migrate', ['up'], env);
+    const migrate = command('migrate', ['up'], scratch.env);
     expect((await migrate.exited).code).toBe(0);
-    expect(postmaster(dataDir)).toBeNull();
+    expect(postmaster(scratch.dataDir)).toBeNull();
   }, 120_000);
 
   it('outlives the command that started it while npm start uses it, and stops with the last user', async () => {
     // This test process is the command that starts the server (as `npm run backfill` would) ...
-    const location = await locateDatabase({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: Number(env.EMBEDDED_PG_PORT), DATABASE_URL: undefined });
-    const pid = postmaster(dataDir);
+    const location = await locateDatabase({ DATA_DIR: scratch.dataDir, EMBEDDED_PG_PORT: Number(scratch.env.EMBEDDED_PG_PORT), DATABASE_URL: undefined });
+    const pid = postmaster(scratch.dataDir);
     expect(pid).not.toBeNull();
     // ... npm start attaches to it, and another command comes and goes meanwhile.
-    const server = npmStart(env);
-    await waitFor('npm start to be ready', async () => (await readyStatus(port)) === 200, 120_000);
-    const status = command('migrate', ['status'], env);
+    const server = npmStart(scratch.env);
+    await waitFor('npm start to be ready', async () => (await readyStatus(scratch.port)) === 200, 120_000);
+    const status = command('migrate', ['status'], scratch.env);
     expect((await status.exited).code).toBe(0);
-    expect(await readyStatus(port)).toBe(200);
+    expect(await readyStatus(scratch.port)).toBe(200);
 
     // The server's pool goes idle and closes its connections (after about 30 s): no client is connected.
     await waitFor('the server pool to close its idle connections', async () => (await serviceSessions(location.url)) === 0, 120_000);
     await location.release();
 
-    expect(postmaster(dataDir)).toBe(pid);
-    expect(await readyStatus(port)).toBe(200);
-    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    expect(postmaster(scratch.dataDir)).toBe(pid);
+    expect(await readyStatus(scratch.port)).toBe(200);
+    const response = await fetch(`http://127.0.0.1:${scratch.port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-user-id': '77000000-0000-4000-8000-000000000001' },
       body: JSON.stringify({ query: '{ programs { id } }' }),
@@ -76,7 +57,7 @@ describe('the embedded PostgreSQL shared by a command and npm start', () => {
 
     // The server is the last user: stopping it stops PostgreSQL.
     process.kill(server.child.pid!, 'SIGTERM');
-    await waitFor('the embedded PostgreSQL to stop with its last user', () => postmaster(dataDir) === null, 30_000);
+    await waitFor('the embedded PostgreSQL to stop with its last user', () => postmaster(scratch.dataDir) === null, 30_000);
     expect(nonJsonLines(server.output())).toEqual([]);
   }, 300_000);
 });
