@@ -33,7 +33,8 @@ export function sandboxLandingPage<TContext extends BaseContext>(options: Sandbo
 
 /** The curl command that fetches the workout screen as the demo user; shell-quoted, so it runs as shown. */
 export function workoutScreenCurl(endpoint: string): string {
-  const body = JSON.stringify({ query: WORKOUT_SCREEN_QUERY });
+  // One line: a shell pastes it whole, and a reader sees the query, not a row of \n escapes.
+  const body = JSON.stringify({ query: WORKOUT_SCREEN_QUERY.replace(/\s+/g, ' ').trim() });
   return [`curl -s ${shellQuote(endpoint)}`, `-H 'content-type: application/json'`, `-H 'x-user-id: ${DEMO_USER}'`, `-d ${shellQuote(body)}`].join(' \\\n  ');
 }
 
@@ -66,6 +67,7 @@ export function landingPageHtml(endpoint: string, nonce: string): string {
   body { margin: 0; font-family: system-ui, sans-serif; line-height: 1.4; }
   main { max-width: 60em; padding: 1em 2em; }
   pre { background: #f4f4f4; padding: 0.75em; overflow-x: auto; }
+  #curl { white-space: pre-wrap; overflow-wrap: anywhere; }
   td { padding: 0 1em 0 0; }
   #sandbox { width: 100vw; height: 100vh; }
   #sandbox iframe { width: 100%; height: 100%; border: none; background: white; }
