@@ -1,13 +1,14 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from 'pino';
 import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import type { Metrics } from './metrics.js';
 import { jitExecution } from './jit-executor.js';
 import { knownOperationTypes } from './known-operation-types.js';
+import { sandboxLandingPage } from './landing-page/sandbox-landing-page.js';
 import { logRequests } from './log-requests.js';
 import { maskError } from './mask-error.js';
 import { operationCostLimit } from './operation-cost/operation-cost-limit.js';
@@ -20,6 +21,8 @@ export interface ApolloOptions {
   readonly serviceSdl: boolean;
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** The GraphQL URL, once the server listens: the landing page shows it. */
+  readonly graphqlUrl: () => string;
 }
 
 /**
@@ -57,7 +60,7 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     operationCostLimit<GraphQLContext>(),
     options.production
       ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-      : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+      : sandboxLandingPage<GraphQLContext>({ endpoint: options.graphqlUrl }),
     logRequests(options.metrics, options.log),
     rejectNulCharacters<GraphQLContext>(),
     // Federated tracing (ftv1) hands per-field timings to whoever asks: development only.

@@ -30,7 +30,8 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export async function startApp(config: Config, orm: MikroORM, log: Logger, options: { flagProvider?: Provider } = {}): Promise<RunningApp> {
   const production = config.NODE_ENV === 'production';
   const metrics = new Metrics(() => latestBackfillRun(orm));
-  const apollo = createApollo({ production, serviceSdl: config.SUBGRAPH_SDL === 'on', metrics, log });
+  let url = `http://localhost:${config.PORT}/`;
+  const apollo = createApollo({ production, serviceSdl: config.SUBGRAPH_SDL === 'on', metrics, log, graphqlUrl: () => `${url}graphql` });
   await apollo.start();
   const http = createHttpServer({
     metrics,
@@ -51,11 +52,12 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger, optio
     throw error;
   });
   const { port } = server.address() as AddressInfo;
+  url = `http://localhost:${port}/`;
   const metricsUrl = `http://localhost:${(metricsServer.address() as AddressInfo).port}/metrics`;
   log.info({ metricsUrl }, `metrics at ${metricsUrl}`);
   return {
     server,
-    url: `http://localhost:${port}/`,
+    url,
     metricsUrl,
     metrics,
     async close() {
