@@ -1,4 +1,5 @@
-import type { Exercise, ProgramContent } from '../domain/program.js';
+import type { VersionChanges } from '../domain/diff-versions.js';
+import type { Exercise, ProgramContent, SetPrescription } from '../domain/program.js';
 
 /**
  * What the read paths return and the resolvers receive (the codegen mappers).
@@ -26,9 +27,62 @@ export interface WorkoutModel {
   readonly exercises: readonly Exercise[];
 }
 
+/** A schedule entry of the program as it is now; `id` is `<program id>/<dayOfWeek>/<n>` (see `scheduleEntryIds`). */
 export interface ScheduleEntryModel {
+  readonly id: string;
   readonly dayOfWeek: number;
   readonly workout: WorkoutModel;
+}
+
+/*
+ * Object identity. Normalised client caches merge every object of one type
+ * with the same `id`, so an id names one thing with one set of values in
+ * every response: the current program's workouts and exercises carry the
+ * stable ids; a version's content is a snapshot whose ids are scoped to the
+ * version (`<version id>/<stable id>`); a prescribed set is `<owner id>/<index>`.
+ * All of it is derived from what both read paths return, so both give the
+ * same ids for the same data.
+ */
+
+/** A prescribed set with its id: `<id of the exercise or exercise snapshot>/<0-based index>`. */
+export interface SetPrescriptionModel extends SetPrescription {
+  readonly id: string;
+}
+
+export interface ExerciseSnapshotModel {
+  /** `<version id>/<exerciseId>` */
+  readonly id: string;
+  readonly exerciseId: string;
+  readonly name: string;
+  readonly notes: string | null;
+  readonly sets: readonly SetPrescriptionModel[];
+}
+
+export interface WorkoutSnapshotModel {
+  /** `<version id>/<workoutId>` */
+  readonly id: string;
+  readonly workoutId: string;
+  readonly name: string;
+  readonly position: number;
+  readonly exercises: readonly ExerciseSnapshotModel[];
+}
+
+export interface ScheduleSnapshotEntryModel {
+  /** `<version id>/<dayOfWeek>/<n>` */
+  readonly id: string;
+  readonly dayOfWeek: number;
+  readonly workout: WorkoutSnapshotModel;
+}
+
+/** A version's changes, with the sets of `setsChanged` carrying the ids of the two versions' exercise snapshots. */
+export interface VersionChangesModel extends Omit<VersionChanges, 'setsChanged'> {
+  /** The id of the version the changes made. */
+  readonly id: string;
+  readonly setsChanged: readonly {
+    readonly exerciseId: string;
+    readonly before: readonly SetPrescriptionModel[];
+    readonly after: readonly SetPrescriptionModel[];
+  }[];
 }
 
 export interface SessionModel {
@@ -93,9 +147,48 @@ export function workoutModels(programId: string, content: ProgramContent): Worko
 
 /** The schedule with each entry's workout; an entry whose index points nowhere is left out. */
 export function scheduleModels(programId: string, content: ProgramContent): ScheduleEntryModel[] {
-  const workouts = workoutModels(programId, content);
+  return scheduleOf(programId, content, workoutModels(programId, content));
+}
+
+/** Sets with their ids, `<ownerId>/<index>`. */
+export function prescribedSets(ownerId: string, sets: readonly SetPrescription[]): SetPrescriptionModel[] {
+  return sets.map((set, index) => ({ ...set, id: `${ownerId}/${index}` }));
+}
+
+/** The id an exercise has as a snapshot in a version. */
+export const exerciseSnapshotId = (versionId: string, exerciseId: string): string => `${versionId}/${exerciseId}`;
+
+/** A version's workouts as snapshots, with ids scoped to the version. */
+export function workoutSnapshots(versionId: string, content: ProgramContent): WorkoutSnapshotModel[] {
+  return content.workouts.map((w, position) => ({
+    id: `${versionId}/${w.id}`,
+    workoutId: w.id,
+    name: w.name,
+    position,
+    exercises: w.exercises.map((e) => {
+      const id = exerciseSnapshotId(versionId, e.id);
+      return { id, exerciseId: e.id, name: e.name, notes: e.notes, sets: prescribedSets(id, e.sets) };
+    }),
+  }));
+}
+
+/** A version's schedule as snapshots; an entry whose index points nowhere is left out. */
+export function scheduleSnapshots(versionId: string, content: ProgramContent): ScheduleSnapshotEntryModel[] {
+  return scheduleOf(versionId, content, workoutSnapshots(versionId, content));
+}
+
+/**
+ * Entries with the workout each points at, identified by `<scopeId>/<dayOfWeek>/<n>`
+ * (the n-th entry shown for that day). Counted over the entries shown, so both
+ * read paths, which show the same entries, give the same ids.
+ */
+function scheduleOf<W>(scopeId: string, content: ProgramContent, workouts: readonly W[]): { id: string; dayOfWeek: number; workout: W }[] {
+  const perDay = new Map<number, number>();
   return content.schedule.flatMap((e) => {
     const workout = workouts[e.workoutIndex];
-    return workout ? [{ dayOfWeek: e.dayOfWeek, workout }] : [];
+    if (!workout) return [];
+    const n = perDay.get(e.dayOfWeek) ?? 0;
+    perDay.set(e.dayOfWeek, n + 1);
+    return [{ id: `${scopeId}/${e.dayOfWeek}/${n}`, dayOfWeek: e.dayOfWeek, workout }];
   });
 }

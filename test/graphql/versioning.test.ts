@@ -17,7 +17,7 @@ afterAll(async () => {
   await db.close();
 });
 
-const VERSIONS = `query ($id: ID!) { program(id: $id) { currentVersion { id number source name parent { number } } versions { number source workouts { id name } } } }`;
+const VERSIONS = `query ($id: ID!) { program(id: $id) { currentVersion { id number source name parent { number } } versions { id number source workouts { id workoutId name } } } }`;
 const REVERT = `mutation ($id: ID!, $to: Int!) { revertProgram(id: $id, toVersion: $to) { name workouts { id name } currentVersion { number source } } }`;
 
 async function versionTableCounts() {
@@ -35,7 +35,9 @@ describe('dual write with PROGRAM_VERSIONING_WRITES on', () => {
     const program = ok(await on.gql(VERSIONS, { id: created.id })).program;
     expect(program.currentVersion).toMatchObject({ number: 2, source: 'AI', name: 'Upper/Lower v2', parent: { number: 1 } });
     expect(program.versions.map((v: any) => [v.number, v.source])).toEqual([[2, 'AI'], [1, 'USER']]);
-    expect(program.versions[0].workouts).toEqual(created.workouts.map((w: any) => ({ id: w.id, name: w.name })));
+    // A version's workouts are snapshots: the stable id is `workoutId`, the object's own id is scoped to the version.
+    const latest = program.versions[0];
+    expect(latest.workouts).toEqual(created.workouts.map((w: any) => ({ id: `${latest.id}/${w.id}`, workoutId: w.id, name: w.name })));
     const { rows } = await db.sql.query('select program_json, current_version_id, legacy_json_version_id from programs where id = $1', [created.id]);
     expect(rows[0].current_version_id).toBe(program.currentVersion.id);
     expect(rows[0].legacy_json_version_id).toBe(program.currentVersion.id);

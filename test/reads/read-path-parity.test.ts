@@ -52,11 +52,11 @@ afterAll(async () => {
 });
 
 const TREE = `id name isActive updatedAt
-  workouts { id name position exercises { id name notes sets { reps repsMax weightKg restSeconds }
-    lastPerformance { exerciseId performedAt session { id workoutName } sets { exerciseId exerciseName setNumber reps weightKg rpe completedAt } } } }
-  schedule { dayOfWeek workout { id name position } }`;
+  workouts { id name position exercises { id name notes sets { id reps repsMax weightKg restSeconds }
+    lastPerformance { id exerciseId performedAt session { id workoutName } sets { id exerciseId exerciseName setNumber reps weightKg rpe completedAt } } } }
+  schedule { id dayOfWeek workout { id name position } }`;
 const SESSION = `id workoutName startedAt completedAt workout { id name position exercises { id name } }
-  sets { exerciseId exerciseName setNumber reps weightKg rpe completedAt }`;
+  sets { id exerciseId exerciseName setNumber reps weightKg rpe completedAt }`;
 
 /**
  * The one thing only the versioned path can know: a last performance found by
@@ -110,8 +110,36 @@ describe('legacy and versioned reads agree', () => {
   it.each(USERS)('each session by id and by entity reference (user %s)', async (userId) => {
     const { rows } = await db.sql.query('select id from workout_sessions where user_id = $1 order by started_at desc limit 25', [userId]);
     for (const { id } of rows) await expectSame(`query ($id: ID!) { session(id: $id) { ${SESSION} } }`, { id }, userId);
+    // The workout as logged: the snapshot in the version the session was logged on.
+    for (const { id } of rows.slice(0, 5)) {
+      await expectSame(
+        `query ($id: ID!) { session(id: $id) { workout { id } programVersion { id workouts { id workoutId name exercises { id exerciseId sets { id reps } } } } } }`,
+        { id },
+        userId,
+      );
+    }
     const reps = rows.map((r) => ({ __typename: 'Session', id: r.id }));
     await expectSame(`query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Session { ${SESSION} } } }`, { reps }, userId);
+  });
+
+  it.each(USERS)('version snapshots and their changes, with the same ids on both paths (user %s)', async (userId) => {
+    const { rows } = await db.sql.query('select id from programs where user_id = $1 and deleted_at is null order by created_at, id', [userId]);
+    let versions = 0;
+    for (const { id } of rows) {
+      const { legacy: a }: any = await expectSame(
+        `query ($id: ID!) { program(id: $id) { versions(first: 2) { id number workouts { id workoutId name position
+          exercises { id exerciseId name notes sets { id reps repsMax weightKg restSeconds } } } schedule { id dayOfWeek workout { id workoutId } } } } }`,
+        { id },
+        userId,
+      );
+      versions += a.data.program?.versions.length ?? 0;
+      await expectSame(
+        `query ($id: ID!) { program(id: $id) { versions(first: 2) { changes { id setsChanged { exerciseId before { id reps } after { id reps } } } } } }`,
+        { id },
+        userId,
+      );
+    }
+    expect(versions).toBeGreaterThan(0);
   });
 
   it.each(USERS)('calendar over four months (user %s)', async (userId) => {
@@ -125,7 +153,7 @@ describe('legacy and versioned reads agree', () => {
       [userId],
     );
     const ids = rows.map((r) => r.exercise_id).slice(0, 200);
-    await expectSame(`query ($ids: [ID!]!) { lastPerformance(exerciseIds: $ids) { exerciseId performedAt session { id } sets { setNumber reps weightKg } } }`, { ids }, userId);
+    await expectSame(`query ($ids: [ID!]!) { lastPerformance(exerciseIds: $ids) { id exerciseId performedAt session { id } sets { setNumber reps weightKg } } }`, { ids }, userId);
   });
 
   it('reads the full tree in at most 3 statements on the versioned path, whatever the program size', async () => {

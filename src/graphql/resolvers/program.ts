@@ -1,7 +1,15 @@
 import { diffVersions } from '../../domain/diff-versions.js';
 import type { ProgramContent } from '../../domain/program.js';
 import { isUuid } from '../../domain/uuid.js';
-import { scheduleModels, workoutModels } from '../../reads/models.js';
+import {
+  exerciseSnapshotId,
+  prescribedSets,
+  scheduleModels,
+  scheduleSnapshots,
+  workoutModels,
+  workoutSnapshots,
+  type VersionChangesModel,
+} from '../../reads/models.js';
 import { found, pageSizeArgument } from '../arguments.js';
 import { requireCaller, type GraphQLContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -31,14 +39,25 @@ export const programResolvers: Resolvers = {
     __resolveReference: (ref, ctx) => (isUuid(ref.id) ? requireCaller(ctx).versions.version(ref.id.toLowerCase()) : null),
     changes: async (version, _, ctx) => {
       const parent = version.parentId ? await requireCaller(ctx).versions.version(version.parentId) : null;
-      return diffVersions(parent?.content ?? EMPTY_CONTENT, version.content, parent?.name ?? '', version.name);
+      const changes = diffVersions(parent?.content ?? EMPTY_CONTENT, version.content, parent?.name ?? '', version.name);
+      // Sets before are the parent's snapshot's, sets after this version's: the same objects, ids and values as there.
+      const setsChanged = changes.setsChanged.map((c) => ({
+        exerciseId: c.exerciseId,
+        before: parent ? prescribedSets(exerciseSnapshotId(parent.id, c.exerciseId), c.before) : [],
+        after: prescribedSets(exerciseSnapshotId(version.id, c.exerciseId), c.after),
+      }));
+      return { ...changes, id: version.id, setsChanged } satisfies VersionChangesModel;
     },
     parent: (version, _, ctx) => (version.parentId ? requireCaller(ctx).versions.version(version.parentId) : null),
     program: async (version, _, ctx) => found(await requireCaller(ctx).reads.program(version.programId), 'Program', version.programId),
-    workouts: (version) => workoutModels(version.programId, version.content),
-    schedule: (version) => scheduleModels(version.programId, version.content),
+    workouts: (version) => workoutSnapshots(version.id, version.content),
+    schedule: (version) => scheduleSnapshots(version.id, version.content),
   },
   Exercise: {
+    sets: (exercise) => prescribedSets(exercise.id, exercise.sets),
     lastPerformance: (exercise, _, ctx) => requireCaller(ctx).reads.lastPerformance(exercise.id),
+  },
+  ExerciseSnapshot: {
+    lastPerformance: (exercise, _, ctx) => requireCaller(ctx).reads.lastPerformance(exercise.exerciseId),
   },
 };

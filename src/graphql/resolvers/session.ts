@@ -19,6 +19,7 @@ export const sessionResolvers: Resolvers = {
     },
   },
   ExercisePerformance: {
+    id: (performance) => `${performance.session.id}/${performance.exerciseId}`,
     performedAt: (performance) => performance.session.startedAt,
   },
 };

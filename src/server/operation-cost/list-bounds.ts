@@ -68,6 +68,8 @@ export const LIST_BOUNDS: Readonly<Record<string, ListBound>> = {
   'ProgramVersion.workouts': workoutsPerProgram,
   'Workout.exercises': fixed(L.maxExercisesPerWorkout),
   'Exercise.sets': fixed(L.maxSetsPerExercise),
+  'WorkoutSnapshot.exercises': fixed(L.maxExercisesPerWorkout),
+  'ExerciseSnapshot.sets': fixed(L.maxSetsPerExercise),
   'Program.schedule': fixed(L.maxScheduleEntries),
   'ProgramVersion.schedule': fixed(L.maxScheduleEntries),
   // A weekday holds each workout at most once (duplicate entries are refused, or dropped from old blobs).
