@@ -32,10 +32,15 @@ export const onOff = oneOf(['on', 'off']);
 /** Variables whose value must not be echoed back in a message. */
 const SECRETS = new Set(['JWT_SECRET']);
 
-/** How a typed value is quoted in a message: as typed, secrets by length only, URL passwords masked. */
+/**
+ * How a typed value is quoted in a message: as typed, secrets by length only,
+ * a URL's credentials masked up to its last `@` — a password may hold `/`, `:`
+ * or `@` (base64, often), and a URL is quoted back precisely when it did not
+ * parse, so no URL syntax can be trusted to find where the password ends.
+ */
 export function quoteTyped(name: string, value: string): string {
   if (SECRETS.has(name)) return `${value.length} characters`;
-  return JSON.stringify(value.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@'));
+  return JSON.stringify(value.replace(/\/\/[^]*@/, '//***@'));
 }
 
 /** A share 0–1, such as `0.05`. */

@@ -70,4 +70,13 @@ describe('configuration messages quote what was typed and list only real problem
     expect(found).toMatch(/JWT_SECRET must be at least 32 characters for HS256, got 7 characters/);
     expect(found).not.toMatch(/hunter2|s3cret/);
   });
+
+  it('masks a URL password that holds "/", ":" or "@" (base64 passwords do), though the URL does not parse', () => {
+    for (const password of ['ab/cd+ef', 'a:b/c', 'p@ss/word']) {
+      const found = problems({ DATABASE_URL: `postgres//svc:${password}@db:5432/training` }).join('\n');
+      expect(found).toMatch(/DATABASE_URL must be a URL/);
+      expect(found).toContain('***@db:5432/training');
+      expect(found).not.toContain(password);
+    }
+  });
 });

@@ -50,10 +50,11 @@ export async function runCommand(
       await location.release();
     };
     // Ctrl-C or a stop signal: close the pool and stop an embedded server this command started.
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // Exit codes as a shell reports a process ended by the signal: 128 + its number.
+    for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
       process.once(signal, () => {
         process.stderr.write(`${signal}: stopping\n`);
-        void cleanup().finally(() => process.exit(130));
+        void cleanup().finally(() => process.exit(exitCode));
       });
     }
     if (options.requireSchema !== false) {

@@ -4,7 +4,6 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
-import { pendingMigrations } from '../db/migrator.js';
 import { countStatements } from '../db/statement-counter.js';
 import type { FlagEvaluator } from '../flags/flag-snapshot.js';
 import { createContext, type GraphQLContext, type ShadowReadOptions } from '../graphql/context.js';
