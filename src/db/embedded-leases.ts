@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -9,6 +9,18 @@ import { join } from 'node:path';
  * pool holds none. A process killed without cleaning up leaves a stale lease,
  * which is recognised by its dead pid and dropped.
  */
+/** How long a lock file may stay empty before its writer is taken for dead (writing a pid takes microseconds). */
+const EMPTY_LOCK_STALE_MS = 5_000;
+
+/** When the lock file was last written (0 when it is gone: then it is free anyway). */
+function lockAge(lock: string): number {
+  try {
+    return statSync(lock).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
 /** Handles this process holds per lease directory: one lease file per process, however many handles. */
 const held = new Map<string, number>();
 
@@ -36,8 +48,10 @@ export class EmbeddedLeases {
         }
         if (code !== 'EEXIST') throw error;
         const holder = Number(readFileSync(lock, 'utf8').trim() || NaN);
-        // An empty file is a lock being written right now: wait for it like for a live one.
-        if (Number.isInteger(holder) && !isAlive(holder)) {
+        // An empty file is a lock being written right now: wait for it like for a live one, unless it has
+        // stayed empty far longer than writing a pid takes (its writer died in between): then it is stale.
+        const stale = Number.isInteger(holder) ? !isAlive(holder) : Date.now() - lockAge(lock) > EMPTY_LOCK_STALE_MS;
+        if (stale) {
           rmSync(lock, { force: true });
           continue;
         }
