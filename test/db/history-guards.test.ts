@@ -1,28 +1,12 @@
+import { historyRowIds, insertHistoryRows } from '../support/history-rows.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
-const USER = '40000000-0000-4000-8000-000000000001';
-const PROGRAM = '40000000-0000-4000-8000-0000000000a1';
-const VERSION = '40000000-0000-4000-8000-0000000000b1';
-const WORKOUT_VERSION = '40000000-0000-4000-8000-0000000000c1';
-const EXERCISE_VERSION = '40000000-0000-4000-8000-0000000000d1';
-const SESSION = '40000000-0000-4000-8000-0000000000e1';
-const SET = '40000000-0000-4000-8000-0000000000f1';
+const { USER, PROGRAM, VERSION, WORKOUT_VERSION, EXERCISE_VERSION, SESSION, SET } = historyRowIds('40000000');
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const q = (sql: string, params: unknown[] = []) => db.sql.query(sql, params);
-  await q(`insert into programs (id, user_id, name, program_json) values ($1, $2, 'P', '{"workouts":[],"schedule":[]}')`, [PROGRAM, USER]);
-  await q(`insert into program_versions (id, program_id, user_id, version_number, source, name, content_hash) values ($1, $2, $3, 1, 'USER', 'P', 'h')`, [VERSION, PROGRAM, USER]);
-  await q(`insert into program_version_workouts (id, program_version_id, user_id, workout_id, position, name) values ($1, $2, $3, 'w', 0, 'W')`, [WORKOUT_VERSION, VERSION, USER]);
-  await q(
-    `insert into program_version_exercises (id, program_version_id, program_version_workout_id, user_id, exercise_id, position, name, sets)
-     values ($1, $2, $3, $4, 'e', 0, 'E', '[{"reps":5,"repsMax":null,"weightKg":null,"restSeconds":60}]')`,
-    [EXERCISE_VERSION, VERSION, WORKOUT_VERSION, USER],
-  );
-  await q(`insert into program_version_schedule (program_version_id, user_id, position, day_of_week, program_version_workout_id) values ($1, $2, 0, 0, $3)`, [VERSION, USER, WORKOUT_VERSION]);
-  await q(`insert into workout_sessions (id, user_id, program_id, workout_id, workout_name_snapshot, started_at) values ($1, $2, $3, 'w', null, now())`, [SESSION, USER, PROGRAM]);
-  await q(`insert into workout_session_sets (id, session_id, user_id, exercise_id, exercise_name, set_number, reps) values ($1, $2, $3, 'e', 'E', 1, 5)`, [SET, SESSION, USER]);
+  await insertHistoryRows(db.sql, historyRowIds('40000000'), { completed: false });
 });
 afterAll(async () => db.close());
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { embeddedUrl } from '../../src/db/embedded-database.js';
+import { historyRowIds, insertHistoryRows } from '../support/history-rows.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
@@ -11,21 +12,11 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
  * the guards is refused by the database's privileges.
  */
 let db: TestDatabase;
-const USER = '60000000-0000-4000-8000-000000000001';
-const PROGRAM = '60000000-0000-4000-8000-0000000000a1';
-const VERSION = '60000000-0000-4000-8000-0000000000b1';
-const WORKOUT_VERSION = '60000000-0000-4000-8000-0000000000c1';
-const SESSION = '60000000-0000-4000-8000-0000000000e1';
-const SET = '60000000-0000-4000-8000-0000000000f1';
+const { PROGRAM, VERSION, WORKOUT_VERSION, SESSION, SET } = historyRowIds('60000000');
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const q = (sql: string, params: unknown[] = []) => db.sql.query(sql, params);
-  await q(`insert into programs (id, user_id, name, program_json) values ($1, $2, 'P', '{"workouts":[],"schedule":[]}')`, [PROGRAM, USER]);
-  await q(`insert into program_versions (id, program_id, user_id, version_number, source, name, content_hash) values ($1, $2, $3, 1, 'USER', 'P', 'h')`, [VERSION, PROGRAM, USER]);
-  await q(`insert into program_version_workouts (id, program_version_id, user_id, workout_id, position, name) values ($1, $2, $3, 'w', 0, 'W')`, [WORKOUT_VERSION, VERSION, USER]);
-  await q(`insert into workout_sessions (id, user_id, program_id, workout_id, workout_name_snapshot, started_at, completed_at) values ($1, $2, $3, 'w', 'W', now(), now())`, [SESSION, USER, PROGRAM]);
-  await q(`insert into workout_session_sets (id, session_id, user_id, exercise_id, exercise_name, set_number, reps) values ($1, $2, $3, 'e', 'E', 1, 5)`, [SET, SESSION, USER]);
+  await insertHistoryRows(db.sql, historyRowIds('60000000'), { completed: true });
 });
 afterAll(async () => db.close());
 
