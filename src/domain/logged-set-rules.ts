@@ -27,6 +27,11 @@ export interface LoggedSetValues {
   readonly rpe: number | null;
 }
 
+/** A set as an athlete logs it: the exercise (its stable id) and the values. */
+export interface LoggedSet extends LoggedSetValues {
+  readonly exerciseId: string;
+}
+
 const L = LOGGED_SET_LIMITS;
 const C = LoggedSetViolationCode;
 

@@ -58,6 +58,12 @@ export interface ProgramDraft {
   readonly schedule: readonly ScheduleEntry[];
 }
 
+/** A whole program as a client sends it (create or edit): its name and a draft of its content. */
+export interface ProgramEdit {
+  readonly name: string;
+  readonly draft: ProgramDraft;
+}
+
 /** A rule a program breaks: `path` is a JSON path into the input (`workouts.0.exercises.1.sets.0.reps`). */
 export interface Violation {
   readonly path: string;

@@ -1,15 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
-import type { FlagSnapshot } from '../flags/flag-snapshot.js';
-import { ProgramWriter } from '../programs/program-writer.js';
+import { flagsOf } from '../flags/legal-phase.js';
+import { unreachablePhase, type Phase } from '../flags/phase.js';
 import { createLegacyReadPath } from '../reads/legacy/legacy-read-path.js';
 import type { ReadPath } from '../reads/read-path.js';
 import { withShadowReads } from '../reads/shadow/shadow-read-path.js';
 import { createVersionedReadPath } from '../reads/versioned/versioned-read-path.js';
 import type { Metrics } from '../server/metrics.js';
-import { SessionWriter } from '../sessions/session-writer.js';
 import { createVersionReads, type VersionReads } from '../versions/version-reads.js';
+import { dualWritePath } from '../writes/dual/dual-write-path.js';
+import { legacyWritePath } from '../writes/legacy/legacy-write-path.js';
+import { ProgramWriter } from '../writes/program-writer.js';
+import { SessionWriter } from '../writes/session-writer.js';
+import { versionedWritePath } from '../writes/versioned/versioned-write-path.js';
+import type { WritePath } from '../writes/write-path.js';
 
 /** What one authenticated caller can do in one request. */
 export interface Caller {
@@ -20,11 +25,12 @@ export interface Caller {
   readonly sessions: SessionWriter;
 }
 
-/** Built once per request: its own forked EntityManager, loaders and flag snapshot. */
+/** Built once per request: its own forked EntityManager, loaders and phase. */
 export interface GraphQLContext {
   readonly requestId: string;
   readonly log: Logger;
-  readonly flags: FlagSnapshot;
+  /** The request's migration phase, from its one flag evaluation. */
+  readonly phase: Phase;
   readonly caller: Caller | null;
 }
 
@@ -38,36 +44,66 @@ export interface ShadowReadOptions {
 export interface ContextOptions {
   readonly em: EntityManager;
   readonly userId: string | null;
-  readonly flags: FlagSnapshot;
+  readonly phase: Phase;
   readonly requestId: string;
   readonly log: Logger;
   readonly shadow?: ShadowReadOptions;
 }
 
 /**
- * The one place where the flag snapshot picks the read path: versioned where
- * PROGRAM_VERSIONING_READS is effective for the caller, else legacy. While the
- * legacy blob is still written (Phase 4), a sample of versioned requests is
- * shadow-read on the legacy path and compared.
+ * The one place where the phase picks the read path: legacy in Phases 1 to
+ * 3, versioned in 4 and 5. While the legacy blob is still written (Phase 4),
+ * a sample of versioned requests is shadow-read on the legacy path and compared.
  */
-function readPathFor(em: EntityManager, userId: string, flags: FlagSnapshot, log: Logger, shadow?: ShadowReadOptions): ReadPath {
-  if (!flags.versioningReads) return createLegacyReadPath(em, userId);
-  const versioned = createVersionedReadPath(em, userId);
-  if (!shadow || !flags.legacyJsonWrites || Math.random() >= shadow.sample) return versioned;
-  return withShadowReads(versioned, () => createLegacyReadPath(em.fork(), userId), { metrics: shadow.metrics, log, timeoutMs: shadow.timeoutMs });
+function readPathFor(em: EntityManager, userId: string, phase: Phase, log: Logger, shadow?: ShadowReadOptions): ReadPath {
+  switch (phase.kind) {
+    case 'legacy-only':
+    case 'dual-write-legacy-reads':
+      return createLegacyReadPath(em, userId);
+    case 'dual-write-versioned-reads': {
+      const versioned = createVersionedReadPath(em, userId);
+      if (!shadow || Math.random() >= shadow.sample) return versioned;
+      return withShadowReads(versioned, () => createLegacyReadPath(em.fork(), userId), { metrics: shadow.metrics, log, timeoutMs: shadow.timeoutMs });
+    }
+    case 'versioned-only':
+      return createVersionedReadPath(em, userId);
+    default:
+      return unreachablePhase(phase);
+  }
 }
 
-export function createContext({ em, userId, flags, requestId, log, shadow }: ContextOptions): GraphQLContext {
+/**
+ * The one place where the phase picks the write path: the blob alone in
+ * Phase 1, the blob and a version in the same transaction in Phases 2 to 4,
+ * the version alone in Phase 5.
+ */
+export function writePathFor(phase: Phase): WritePath {
+  switch (phase.kind) {
+    case 'legacy-only':
+      return legacyWritePath;
+    case 'dual-write-legacy-reads':
+    case 'dual-write-versioned-reads':
+      return dualWritePath;
+    case 'versioned-only':
+      return versionedWritePath;
+    default:
+      return unreachablePhase(phase);
+  }
+}
+
+export function createContext({ em, userId, phase, requestId, log, shadow }: ContextOptions): GraphQLContext {
+  const writes = writePathFor(phase);
   const caller: Caller | null = userId
     ? {
         userId,
-        reads: readPathFor(em, userId, flags, log, shadow),
+        reads: readPathFor(em, userId, phase, log, shadow),
         versions: createVersionReads(em, userId),
-        programs: new ProgramWriter(em, userId, flags),
-        sessions: new SessionWriter(em, userId, flags),
+        programs: new ProgramWriter(em, userId, writes),
+        sessions: new SessionWriter(em, userId, writes),
       }
     : null;
-  return { requestId, log: log.child({ userId, flags }), flags, caller };
+  // `flags` as operators set them, beside the phase they make: every line of the request carries both.
+  return { requestId, log: log.child({ userId, phase: phase.name, flags: flagsOf(phase) }), phase, caller };
 }
 
 /** The caller, or UNAUTHENTICATED: every field of this subgraph is per-user. */

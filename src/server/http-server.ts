@@ -95,8 +95,8 @@ async function graphql(options: HttpServerOptions, req: IncomingMessage, res: Se
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
       context: async () => {
         const userId = await options.authenticate(headers);
-        const flags = await options.evaluateFlags(userId);
-        return createContext({ em: options.orm.em.fork(), userId, flags, requestId, log, shadow: options.shadow });
+        const phase = await options.evaluateFlags(userId);
+        return createContext({ em: options.orm.em.fork(), userId, phase, requestId, log, shadow: options.shadow });
       },
     });
   // Counting rides on AsyncLocalStorage, whose promise hooks tax every await of the request: only where the count is shown.

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
+import { readSideOf } from '../flags/phase.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { classifyError } from './classify-error.js';
 import type { Metrics } from './metrics.js';
@@ -37,7 +38,8 @@ export function logRequests(metrics: Metrics, log: Logger): ApolloServerPlugin<G
           if (verdicts.length && verdicts.every((v) => v.kind === 'unavailable')) response.http.status = 503;
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           const codes = verdicts.map((v) => v.code);
-          const path = contextValue.flags?.versioningReads ? 'versioned' : 'legacy';
+          // The read side of the request's one phase evaluation (no context: it failed before there was one).
+          const path = contextValue.phase ? readSideOf(contextValue.phase) : 'legacy';
           metrics.requests.observe({ operation: operationName ?? 'anonymous', path, outcome: codes.length ? 'error' : 'ok' }, ms / 1000);
           for (const code of codes) metrics.errors.inc({ code });
           contextValue.log.info({ operation: operationName ?? null, path, ms, errors: codes }, 'graphql request');

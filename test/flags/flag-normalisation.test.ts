@@ -3,7 +3,8 @@ import { ErrorCode, type EvaluationContext, type JsonValue, type Provider, type 
 import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { FLAG } from '../../src/flags/flag-snapshot.js';
-import { describeFlags, isLegal, normaliseFlags, phaseOf, type EvaluatedFlags } from '../../src/flags/legal-phase.js';
+import { describeFlags, flagsOf, isLegal, normaliseFlags, type EvaluatedFlags } from '../../src/flags/legal-phase.js';
+import { PHASES, type Phase } from '../../src/flags/phase.js';
 import { startApp, type RunningApp } from '../../src/server/app.js';
 import { CREATE_PROGRAM, MODIFY_PROGRAM, upperLower } from '../support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -64,16 +65,34 @@ const ILLEGAL = ['writes=off,reads=off,legacy_json_writes=off', 'writes=off,read
 
 describe('normaliseFlags', () => {
   it('maps each of the 8 combinations to the nearest legal phase on the safe side', () => {
-    expect(COMBINATIONS.map((flags) => [describeFlags(flags), phaseOf(normaliseFlags(flags))])).toEqual(EXPECTED);
+    expect(COMBINATIONS.map((flags) => [describeFlags(flags), normaliseFlags(flags).name])).toEqual(EXPECTED);
     expect(COMBINATIONS.filter((flags) => !isLegal(flags)).map(describeFlags)).toEqual(ILLEGAL);
   });
 
   it('never drops a write: the blob is written unless versions are written and read', () => {
     for (const flags of COMBINATIONS) {
       const phase = normaliseFlags(flags);
-      expect(phase.legacyJsonWrites || (phase.versioningWrites && phase.versioningReads)).toBe(true);
-      expect(!phase.versioningReads || phase.versioningWrites).toBe(true);
+      const effective = flagsOf(phase);
+      expect(effective.legacyJsonWrites || (effective.versioningWrites && effective.versioningReads)).toBe(true);
+      expect(!effective.versioningReads || effective.versioningWrites).toBe(true);
       expect(Object.isFrozen(phase)).toBe(true);
+    }
+  });
+});
+
+describe('the phase', () => {
+  it('is one of four frozen values, told apart by kind, each the normalisation of its own flags', () => {
+    const phases: Phase[] = Object.values(PHASES);
+    expect(new Set(COMBINATIONS.map(normaliseFlags))).toEqual(new Set(phases));
+    expect(phases.map((p) => [p.kind, p.name])).toEqual([
+      ['legacy-only', 'phase-1'],
+      ['dual-write-legacy-reads', 'phase-2/3'],
+      ['dual-write-versioned-reads', 'phase-4'],
+      ['versioned-only', 'phase-5'],
+    ]);
+    for (const phase of phases) {
+      expect(Object.isFrozen(phase)).toBe(true);
+      expect(normaliseFlags(flagsOf(phase))).toBe(phase);
     }
   });
 });
@@ -134,7 +153,7 @@ describe('per-request normalisation with a provider that hands out every combina
         continue;
       }
       expect(mine.length).toBeGreaterThanOrEqual(3);
-      expect(mine[0]).toMatchObject({ evaluatedFlags: flags, normalisedFlags: normaliseFlags(flags), from: describeFlags(flags), to: phaseOf(normaliseFlags(flags)) });
+      expect(mine[0]).toMatchObject({ evaluatedFlags: flags, normalisedFlags: flagsOf(normaliseFlags(flags)), from: describeFlags(flags), to: normaliseFlags(flags).name });
     }
   });
 });

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { loadConfig } from '../../src/config.js';
 import { createFlagEvaluator } from '../../src/flags/flag-snapshot.js';
+import { flagsOf } from '../../src/flags/legal-phase.js';
+import { PHASES } from '../../src/flags/phase.js';
 import { rolloutIncludes, rolloutSchema, userBucket } from '../../src/flags/rollout.js';
 
 describe('rollouts', () => {
@@ -34,16 +36,17 @@ describe('flag snapshots', () => {
   it('evaluates per user through OpenFeature and freezes the result; READS only where WRITES is on', async () => {
     const evaluate = createFlagEvaluator({ PROGRAM_VERSIONING_WRITES: 50, PROGRAM_VERSIONING_READS: 50, LEGACY_JSON_WRITES: 100 });
     const users = fc.sample(fc.uuid(), 200);
-    const snapshots = await Promise.all(users.map((u) => evaluate(u)));
+    const phases = await Promise.all(users.map((u) => evaluate(u)));
+    const snapshots = phases.map(flagsOf);
     for (const [i, s] of snapshots.entries()) {
-      expect(Object.isFrozen(s)).toBe(true);
+      expect(Object.isFrozen(phases[i])).toBe(true);
       expect(s.versioningWrites).toBe(rolloutIncludes(50, users[i]!));
       if (s.versioningReads) expect(s.versioningWrites).toBe(true);
       expect(s.legacyJsonWrites).toBe(true);
     }
     expect(snapshots.some((s) => s.versioningWrites)).toBe(true);
     expect(snapshots.some((s) => !s.versioningWrites)).toBe(true);
-    expect(await evaluate(null)).toEqual({ versioningWrites: false, versioningReads: false, legacyJsonWrites: true });
+    expect(await evaluate(null)).toBe(PHASES.legacyOnly);
   });
 
   it('refuses illegal combinations at start-up with a clear message', () => {

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('request log', () => {
-  it('writes one line per operation with its request id, user, operation and effective flags', async () => {
+  it('writes one line per operation with its request id, user, operation, phase and effective flags', async () => {
     await fetch(`${app.url}graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-user-id': '50000000-0000-4000-8000-000000000001', 'x-request-id': 'req-123' },
@@ -36,6 +36,9 @@ describe('request log', () => {
       requestId: 'req-123',
       userId: '50000000-0000-4000-8000-000000000001',
       operation: 'MyPrograms',
+      // The phase of the request's one flag evaluation, and the read path it takes.
+      phase: 'phase-2/3',
+      path: 'legacy',
       flags: { versioningWrites: true, versioningReads: false, legacyJsonWrites: true },
       errors: [],
     });

@@ -1,13 +1,14 @@
 import { uuidArgument } from '../arguments.js';
 import { requireCaller } from '../context.js';
 import type { MutationResolvers } from '../generated/resolvers-types.js';
+import { loggedSetOf, programEditOf } from '../program-input.js';
 
-/** Each mutation: check ids, hand over to the caller's writer, forget what this request had cached. */
+/** Each mutation: check ids, convert inputs to domain values, hand over to the caller's writer, forget what this request had cached. */
 export const Mutation: MutationResolvers = {
-  createProgram: (_, { input }, ctx) => written(ctx, (c) => c.programs.createProgram(input)),
+  createProgram: (_, { input }, ctx) => written(ctx, (c) => c.programs.createProgram(programEditOf(input))),
   modifyProgram: (_, { id, input, source, expectedVersion, expectedRevision }, ctx) =>
     written(ctx, (c) =>
-      c.programs.modifyProgram(uuidArgument('program', 'id', id), input, source ?? 'USER', { version: expectedVersion, revision: expectedRevision }),
+      c.programs.modifyProgram(uuidArgument('program', 'id', id), programEditOf(input), source ?? 'USER', { version: expectedVersion, revision: expectedRevision }),
     ),
   revertProgram: (_, { id, toVersion }, ctx) => written(ctx, (c) => c.programs.revertProgram(uuidArgument('program', 'id', id), toVersion)),
   deleteWorkout: (_, { programId, workoutId }, ctx) =>
@@ -15,7 +16,7 @@ export const Mutation: MutationResolvers = {
   activateProgram: (_, { id }, ctx) => written(ctx, (c) => c.programs.activateProgram(uuidArgument('program', 'id', id))),
   startSession: (_, { programId, workoutId, startedAt }, ctx) =>
     written(ctx, (c) => c.sessions.startSession(uuidArgument('program', 'programId', programId), workoutId, startedAt ?? null)),
-  logSet: (_, { sessionId, input }, ctx) => written(ctx, (c) => c.sessions.logSet(uuidArgument('session', 'sessionId', sessionId), input)),
+  logSet: (_, { sessionId, input }, ctx) => written(ctx, (c) => c.sessions.logSet(uuidArgument('session', 'sessionId', sessionId), loggedSetOf(input))),
   completeSession: (_, { sessionId, completedAt }, ctx) =>
     written(ctx, (c) => c.sessions.completeSession(uuidArgument('session', 'sessionId', sessionId), completedAt ?? null)),
 };

@@ -3,75 +3,69 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { execute, queryRows } from '../db/sql.js';
 import { inTransaction } from '../db/transaction.js';
 import { SESSION_COLUMNS, sessionRow, type SessionRow } from '../db/rows.js';
-import { checkLoggedSet } from '../domain/logged-set-rules.js';
+import { checkLoggedSet, type LoggedSet } from '../domain/logged-set-rules.js';
 import type { Exercise } from '../domain/program.js';
 import { isUuid } from '../domain/uuid.js';
 import { AppError } from '../errors.js';
-import type { FlagSnapshot } from '../flags/flag-snapshot.js';
-import type { LoggedSetInput } from '../graphql/generated/resolvers-types.js';
 import { selectProgramsByIds } from '../programs/program-store.js';
-import { currentContent, ensureCurrentVersion, lockProgram } from '../versions/program-versioning.js';
-import { createVersionTreeLoader } from '../versions/version-trees.js';
 import type { SessionModel } from '../reads/models.js';
-import { toSessionModel } from './session-store.js';
+import { toSessionModel } from '../sessions/session-store.js';
+import { currentContent } from './program-lock.js';
+import type { WritePath } from './write-path.js';
 
 /** How far in the future a client clock may put a session start or end. */
 const CLOCK_SKEW_MS = 24 * 3_600_000;
 const EARLIEST = new Date('2000-01-01T00:00:00Z');
 
 /**
- * Session writes for one caller. History is append-only: a set is added, never
- * replaced; a session is completed once, by filling its NULL `completed_at`.
+ * Session commands for one caller. History is append-only: a set is added,
+ * never replaced; a session is completed once, by filling its NULL
+ * `completed_at`. Which version rows a session or set references is the
+ * request's write path's to say (none where versions are not written).
  */
 export class SessionWriter {
   constructor(
     private readonly em: EntityManager,
     private readonly userId: string,
-    private readonly flags: FlagSnapshot,
+    private readonly path: WritePath,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /**
    * Starts a session on a workout of the program as it is now, keeping the
-   * workout's name; with versioned writes on, also the program version and the
-   * workout's row in it (creating version 1 first if the program has none).
+   * workout's name, and the version rows the write path gives (where versions
+   * are written: the program's version, created first if it has none, and the
+   * workout's row in it).
    */
   async startSession(programId: string, workoutId: string, startedAt: Date | null): Promise<SessionModel> {
     const start = startedAt ?? this.now();
     this.assertPlausible('startedAt', start);
     return inTransaction(this.em, async (tx) => {
       // Locked like an edit, so the session references the version its workout came from.
-      const locked = isUuid(programId) ? await lockProgram(tx, this.userId, programId, { withVersion: this.flags.versioningWrites }) : null;
+      const locked = isUuid(programId) ? await this.path.lockProgram(tx, this.userId, programId, { checksVersion: false }) : null;
       if (!locked) throw AppError.notFound('Program', programId);
       const content = await currentContent(tx, locked.row);
       const workout = content.workouts.find((w) => w.id === workoutId);
       if (!workout) throw AppError.notFound('Workout', workoutId);
-      let versionId: string | null = null;
-      let workoutVersionId: string | null = null;
-      if (this.flags.versioningWrites) {
-        versionId = (await ensureCurrentVersion(tx, locked, content)).id;
-        const tree = await createVersionTreeLoader(tx, this.userId).load(versionId);
-        workoutVersionId = tree?.workoutRowIds.get(workoutId) ?? null;
-      }
+      const { programVersionId, workoutVersionId } = await this.path.sessionVersions(tx, locked, content, workoutId);
       const [row] = await queryRows(
         tx,
         'insertSession',
         `insert into workout_sessions as s (id, user_id, program_id, workout_id, workout_name_snapshot, started_at, program_version_id, workout_version_id)
          values (?, ?, ?, ?, ?, ?, ?, ?) returning ${SESSION_COLUMNS}`,
-        [randomUUID(), this.userId, programId, workoutId, workout.name, start, versionId, workoutVersionId],
+        [randomUUID(), this.userId, programId, workoutId, workout.name, start, programVersionId, workoutVersionId],
         sessionRow,
       );
       return toSessionModel(row!);
     });
   }
 
-  async logSet(sessionId: string, input: LoggedSetInput): Promise<SessionModel> {
-    const set = { setNumber: input.setNumber, reps: input.reps ?? null, weightKg: input.weightKg ?? null, rpe: input.rpe ?? null };
+  async logSet(sessionId: string, set: LoggedSet): Promise<SessionModel> {
     const violations = checkLoggedSet(set);
     if (violations.length > 0) throw AppError.invalid('set', violations);
     return inTransaction(this.em, async (tx) => {
       const session = await this.lockOpenSession(tx, sessionId);
-      const { exercise, exerciseVersionId } = await this.exerciseOf(tx, session, input.exerciseId);
+      const { exercise, exerciseVersionId } = await this.exerciseOf(tx, session, set.exerciseId);
       const inserted = await execute(
         tx,
         'insertSessionSet',
@@ -135,9 +129,8 @@ export class SessionWriter {
 
   /**
    * The exercise as the session's program holds it now — in the session's
-   * workout, else anywhere in the program (it may have moved) — and, with
-   * versioned writes on, its row in the session's version (else in the
-   * program's current version: added to the program mid-session).
+   * workout, else anywhere in the program (it may have moved) — and the
+   * exercise version row the write path gives.
    */
   private async exerciseOf(tx: EntityManager, session: SessionRow, exerciseId: string): Promise<{ exercise: Exercise; exerciseVersionId: string | null }> {
     const [program] = session.program_id
@@ -153,14 +146,7 @@ export class SessionWriter {
         { path: 'input.exerciseId', code: 'UNKNOWN_EXERCISE', message: `exercise ${JSON.stringify(exerciseId)} is not in this session's program` },
       ]);
     }
-    if (!this.flags.versioningWrites) return { exercise, exerciseVersionId: null };
-    const trees = createVersionTreeLoader(tx, this.userId);
-    const candidates = [session.program_version_id, program?.current_version_id].filter((id): id is string => id !== null && id !== undefined);
-    for (const versionId of candidates) {
-      const rowId = (await trees.load(versionId))?.exerciseRowIds.get(exerciseId);
-      if (rowId) return { exercise, exerciseVersionId: rowId };
-    }
-    return { exercise, exerciseVersionId: null };
+    return { exercise, exerciseVersionId: await this.path.exerciseVersionOf(tx, session, program ?? null, exerciseId) };
   }
 
   private assertPlausible(field: string, at: Date): void {

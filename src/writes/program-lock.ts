@@ -1,0 +1,61 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { PROGRAM_COLUMNS, programRow, type ProgramRow } from '../db/rows.js';
+import { queryRows } from '../db/sql.js';
+import type { ProgramContent } from '../domain/program.js';
+import { contentOfRow } from '../programs/program-content.js';
+import { blobSync } from '../versions/blob-sync.js';
+import { createVersionTreeLoader, requireTree } from '../versions/version-trees.js';
+import type { ProgramState } from './write-path.js';
+
+/** A program row locked for the rest of the transaction, with its current version's number and hash. */
+export interface LockedProgram {
+  readonly row: ProgramRow;
+  /** 0 when the program has no version yet (or its version was not asked for). */
+  readonly currentNumber: number;
+  readonly currentHash: string | null;
+}
+
+const versionHead = z.object({ version_number: z.number().int(), content_hash: z.string() });
+
+/**
+ * Locks the caller's live program row (`for update`): every write of one
+ * program runs one after the other, so version numbers never collide and no
+ * edit is lost. The current version's number and hash are read by a second
+ * statement on purpose: after waiting for the lock, only a new statement sees
+ * the version the previous writer committed (a join in the locking statement
+ * would see the old snapshot's).
+ */
+export async function lockProgram(tx: EntityManager, userId: string, id: string, options: { withVersion: boolean }): Promise<LockedProgram | null> {
+  const [row] = await queryRows(
+    tx,
+    'lockProgram',
+    `select ${PROGRAM_COLUMNS} from programs p where p.user_id = ? and p.id = ? and p.deleted_at is null for update`,
+    [userId, id],
+    programRow,
+  );
+  if (!row) return null;
+  if (!row.current_version_id || !options.withVersion) return { row, currentNumber: 0, currentHash: null };
+  const [head] = await queryRows(
+    tx,
+    'selectCurrentVersionHead',
+    'select v.version_number, v.content_hash from program_versions v where v.id = ?',
+    [row.current_version_id],
+    versionHead,
+  );
+  return { row, currentNumber: head?.version_number ?? 0, currentHash: head?.content_hash ?? null };
+}
+
+/**
+ * The name and content a program holds now: its row and blob, unless versions
+ * moved on while legacy writes were off (Phase 5) — then its current version.
+ */
+export async function currentState(em: EntityManager, row: ProgramRow): Promise<ProgramState> {
+  if (blobSync(row) !== 'version-newer') return { name: row.name, content: contentOfRow(row) };
+  const tree = await requireTree(createVersionTreeLoader(em, row.user_id), row.current_version_id!);
+  return { name: tree.name, content: tree.content };
+}
+
+export async function currentContent(em: EntityManager, row: ProgramRow): Promise<ProgramContent> {
+  return (await currentState(em, row)).content;
+}

@@ -1,0 +1,117 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ProgramRow, SessionRow } from '../db/rows.js';
+import { execute } from '../db/sql.js';
+import type { ChangeSource } from '../domain/change-source.js';
+import type { ProgramContent } from '../domain/program.js';
+import { blobSync } from '../versions/blob-sync.js';
+import { contentHash } from '../versions/content-hash.js';
+import { insertVersion } from '../versions/version-store.js';
+import { createVersionTreeLoader } from '../versions/version-trees.js';
+import type { LockedProgram } from './program-lock.js';
+import { insertProgramRow, updateProgramRow } from './program-rows.js';
+import type { ProgramState, SessionVersionRefs } from './write-path.js';
+
+/** The version steps both version-writing paths (dual write, versioned only) share. */
+
+export interface CurrentVersion {
+  readonly id: string;
+  readonly number: number;
+  readonly contentHash: string;
+}
+
+/** The current version once `ensureCurrentVersion` returns, and the version the blob holds then. */
+export interface EnsuredVersion extends CurrentVersion {
+  /** `legacy_json_version_id` as it now stands: what the blob holds (an older version while it is behind, Phase 5). */
+  readonly blobVersionId: string | null;
+}
+
+/**
+ * Makes the program's current version mirror `base` (what the blob holds):
+ * version 1 for a program never versioned, a catch-up version for a blob
+ * written while versioned writes were off. Both are `BACKFILL`: the system,
+ * not a user, made them. Points the program at the version it returns.
+ */
+export async function ensureCurrentVersion(tx: EntityManager, locked: LockedProgram, base: ProgramContent): Promise<EnsuredVersion> {
+  const { row } = locked;
+  const sync = blobSync(row);
+  if (sync === 'in-sync' || sync === 'version-newer') {
+    return { id: row.current_version_id!, number: locked.currentNumber, contentHash: locked.currentHash!, blobVersionId: row.legacy_json_version_id };
+  }
+  const hash = contentHash(row.name, base);
+  if (sync === 'blob-newer' && hash === locked.currentHash) {
+    await pointProgramAt(tx, row.id, row.current_version_id!);
+    return { id: row.current_version_id!, number: locked.currentNumber, contentHash: hash, blobVersionId: row.current_version_id };
+  }
+  const created = await insertVersion(tx, {
+    programId: row.id,
+    userId: row.user_id,
+    number: locked.currentNumber + 1,
+    parentId: row.current_version_id,
+    source: 'BACKFILL',
+    name: row.name,
+    contentHash: hash,
+    content: base,
+  });
+  await pointProgramAt(tx, row.id, created.id);
+  return { id: created.id, number: created.number, contentHash: hash, blobVersionId: created.id };
+}
+
+/** A new version after `parent` (null: the first) when the content differs from it; else `parent` itself. */
+export async function recordVersion(
+  tx: EntityManager,
+  parent: CurrentVersion | null,
+  program: { id: string; userId: string },
+  state: ProgramState,
+  source: ChangeSource,
+): Promise<CurrentVersion> {
+  const hash = contentHash(state.name, state.content);
+  if (parent && parent.contentHash === hash) return parent;
+  const created = await insertVersion(tx, {
+    programId: program.id,
+    userId: program.userId,
+    number: (parent?.number ?? 0) + 1,
+    parentId: parent?.id ?? null,
+    source,
+    name: state.name,
+    contentHash: hash,
+    content: state.content,
+  });
+  return { id: created.id, number: created.number, contentHash: hash };
+}
+
+/** A new program with version 1, which its first blob also holds. */
+export async function createVersionedProgram(tx: EntityManager, userId: string, program: ProgramState & { readonly id: string }): Promise<ProgramRow> {
+  const row = await insertProgramRow(tx, userId, program);
+  const first = await recordVersion(tx, null, { id: row.id, userId }, program, 'USER');
+  return updateProgramRow(tx, row.id, { name: program.name, blob: null, currentVersionId: first.id, blobVersionId: first.id, touch: false });
+}
+
+/** The session's program version (created first if the program has none) and its workout's row in it. */
+export async function sessionVersionRefs(tx: EntityManager, locked: LockedProgram, content: ProgramContent, workoutId: string): Promise<SessionVersionRefs> {
+  const programVersionId = (await ensureCurrentVersion(tx, locked, content)).id;
+  const tree = await createVersionTreeLoader(tx, locked.row.user_id).load(programVersionId);
+  return { programVersionId, workoutVersionId: tree?.workoutRowIds.get(workoutId) ?? null };
+}
+
+/**
+ * The exercise's row in the session's version, else in the program's current
+ * version (added to the program mid-session), else null.
+ */
+export async function exerciseVersionRef(tx: EntityManager, session: SessionRow, program: ProgramRow | null, exerciseId: string): Promise<string | null> {
+  const trees = createVersionTreeLoader(tx, session.user_id);
+  const candidates = [session.program_version_id, program?.current_version_id].filter((id): id is string => id !== null && id !== undefined);
+  for (const versionId of candidates) {
+    const rowId = (await trees.load(versionId))?.exerciseRowIds.get(exerciseId);
+    if (rowId) return rowId;
+  }
+  return null;
+}
+
+/** Points a program at a version its blob also holds. */
+async function pointProgramAt(tx: EntityManager, programId: string, versionId: string): Promise<void> {
+  await execute(tx, 'pointProgramAtVersion', 'update programs set current_version_id = ?, legacy_json_version_id = ? where id = ?', [
+    versionId,
+    versionId,
+    programId,
+  ]);
+}
