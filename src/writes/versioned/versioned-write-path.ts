@@ -24,9 +24,9 @@ export const versionedWritePath: WritePath = {
     const changed = contentHash(next.name, next.content) !== contentHash(base.name, base.content);
     const parent = await ensureCurrentVersion(tx, locked, base.content);
     const version = await recordVersion(tx, parent, { id: row.id, userId: row.user_id }, next, source);
-    const stale = version.id !== row.current_version_id;
+    const stale = version.id !== row.current_version_id || parent.blobVersionId !== row.legacy_json_version_id;
     if (!changed && !stale) return row;
-    return updateProgramRow(tx, row.id, { name: null, blob: null, currentVersionId: version.id, blobVersionId: row.legacy_json_version_id, touch: changed });
+    return updateProgramRow(tx, row.id, { name: null, blob: null, currentVersionId: version.id, blobVersionId: parent.blobVersionId, touch: changed });
   },
 
   sessionVersions: sessionVersionRefs,
