@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute, queryRows } from '../db/sql.js';
+import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
+import { WorkoutSessionEntity, WorkoutSessionSetEntity } from '../db/entities/index.js';
 import { inTransaction } from '../db/transaction.js';
-import { SESSION_COLUMNS, sessionRow, type SessionRow } from '../db/rows.js';
 import { checkLoggedSet, type LoggedSet } from '../domain/logged-set-rules.js';
 import type { Exercise } from '../domain/program.js';
 import { isUuid } from '../domain/uuid.js';
 import { AppError } from '../errors.js';
 import { selectProgramsByIds } from '../programs/program-store.js';
 import type { SessionModel } from '../reads/models.js';
-import { toSessionModel } from '../sessions/session-store.js';
 import { currentContent } from './program-lock.js';
 import type { WritePath } from './write-path.js';
 
@@ -48,15 +46,20 @@ export class SessionWriter {
       const workout = content.workouts.find((w) => w.id === workoutId);
       if (!workout) throw AppError.notFound('Workout', workoutId);
       const { programVersionId, workoutVersionId } = await this.path.sessionVersions(tx, locked, content, workoutId);
-      const [row] = await queryRows(
-        tx,
-        'insertSession',
-        `insert into workout_sessions as s (id, user_id, program_id, workout_id, workout_name_snapshot, started_at, program_version_id, workout_version_id)
-         values (?, ?, ?, ?, ?, ?, ?, ?) returning ${SESSION_COLUMNS}`,
-        [randomUUID(), this.userId, programId, workoutId, workout.name, start, programVersionId, workoutVersionId],
-        sessionRow,
-      );
-      return toSessionModel(row!);
+      const session = tx.create(WorkoutSessionEntity, {
+        id: randomUUID(),
+        userId: this.userId,
+        program: programId,
+        workoutId,
+        workoutNameSnapshot: workout.name,
+        startedAt: start,
+        completedAt: null,
+        notes: null,
+        programVersion: programVersionId,
+        workoutVersion: workoutVersionId,
+      });
+      await tx.flush();
+      return sessionModelOf(session);
     });
   }
 
@@ -66,32 +69,27 @@ export class SessionWriter {
     return inTransaction(this.em, async (tx) => {
       const session = await this.lockOpenSession(tx, sessionId);
       const { exercise, exerciseVersionId } = await this.exerciseOf(tx, session, set.exerciseId);
-      const inserted = await execute(
-        tx,
-        'insertSessionSet',
-        `insert into workout_session_sets (id, session_id, user_id, exercise_id, exercise_name, set_number, reps, weight_kg, rpe, completed_at, exercise_version_id)
-         select ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?
-         where not exists (select 1 from workout_session_sets where session_id = ? and exercise_id = ? and set_number = ?)`,
-        [
-          randomUUID(),
-          session.id,
-          this.userId,
-          exercise.id,
-          exercise.name,
-          set.setNumber,
-          set.reps,
-          set.weightKg,
-          set.rpe,
-          exerciseVersionId,
-          session.id,
-          exercise.id,
-          set.setNumber,
-        ],
-      );
-      if (inserted === 0) {
+      // The session row is locked: no other set of it can be logged between this check and the insert.
+      if ((await tx.count(WorkoutSessionSetEntity, { session: session.id, exerciseId: exercise.id, setNumber: set.setNumber })) > 0) {
         throw AppError.conflict(`set ${set.setNumber} of exercise ${JSON.stringify(exercise.id)} is already logged in this session`);
       }
-      return toSessionModel(session);
+      const logged = tx.create(WorkoutSessionSetEntity, {
+        id: randomUUID(),
+        session,
+        userId: this.userId,
+        exerciseId: exercise.id,
+        exerciseName: exercise.name,
+        setNumber: set.setNumber,
+        reps: set.reps,
+        weightKg: set.weightKg,
+        rpe: set.rpe,
+        completedAt: null,
+        exerciseVersion: exerciseVersionId,
+      });
+      // The database's clock, as for every other timestamp it sets (the insert returns it).
+      logged.completedAt = raw('now()');
+      await tx.flush();
+      return sessionModelOf(session);
     });
   }
 
@@ -100,31 +98,21 @@ export class SessionWriter {
     this.assertPlausible('completedAt', end);
     return inTransaction(this.em, async (tx) => {
       const session = await this.lockOpenSession(tx, sessionId);
-      if (end < session.started_at) {
+      if (end < session.startedAt) {
         throw AppError.invalid('session end', [{ path: 'completedAt', code: 'BEFORE_START', message: 'must not be before the session started' }]);
       }
-      const [row] = await queryRows(
-        tx,
-        'completeSession',
-        `update workout_sessions s set completed_at = ? where s.id = ? and s.completed_at is null returning ${SESSION_COLUMNS}`,
-        [end, session.id],
-        sessionRow,
-      );
-      return toSessionModel(row!);
+      // Filling the NULL column is the one change history rows allow (the database refuses any other).
+      session.completedAt = end;
+      await tx.flush();
+      return sessionModelOf(session);
     });
   }
 
-  private async lockOpenSession(tx: EntityManager, id: string): Promise<SessionRow> {
-    const [row] = await queryRows(
-      tx,
-      'lockSession',
-      `select ${SESSION_COLUMNS} from workout_sessions s where s.id = ? and s.user_id = ? for update`,
-      [id, this.userId],
-      sessionRow,
-    );
-    if (!row) throw AppError.notFound('Session', id);
-    if (row.completed_at) throw AppError.conflict(`session ${id} is already completed`);
-    return row;
+  private async lockOpenSession(tx: EntityManager, id: string): Promise<WorkoutSessionEntity> {
+    const session = await tx.findOne(WorkoutSessionEntity, { id, userId: this.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!session) throw AppError.notFound('Session', id);
+    if (session.completedAt) throw AppError.conflict(`session ${id} is already completed`);
+    return session;
   }
 
   /**
@@ -132,12 +120,10 @@ export class SessionWriter {
    * workout, else anywhere in the program (it may have moved) — and the
    * exercise version row the write path gives.
    */
-  private async exerciseOf(tx: EntityManager, session: SessionRow, exerciseId: string): Promise<{ exercise: Exercise; exerciseVersionId: string | null }> {
-    const [program] = session.program_id
-      ? await selectProgramsByIds(tx, this.userId, [session.program_id], { includeDeleted: true })
-      : [];
+  private async exerciseOf(tx: EntityManager, session: WorkoutSessionEntity, exerciseId: string): Promise<{ exercise: Exercise; exerciseVersionId: string | null }> {
+    const [program] = session.program ? await selectProgramsByIds(tx, this.userId, [session.program.id], { includeDeleted: true }) : [];
     const content = program ? await currentContent(tx, program) : { workouts: [] };
-    const workout = content.workouts.find((w) => w.id === session.workout_id);
+    const workout = content.workouts.find((w) => w.id === session.workoutId);
     const exercise =
       workout?.exercises.find((e) => e.id === exerciseId) ??
       content.workouts.flatMap((w) => w.exercises).find((e) => e.id === exerciseId);
@@ -146,7 +132,8 @@ export class SessionWriter {
         { path: 'input.exerciseId', code: 'UNKNOWN_EXERCISE', message: `exercise ${JSON.stringify(exerciseId)} is not in this session's program` },
       ]);
     }
-    return { exercise, exerciseVersionId: await this.path.exerciseVersionOf(tx, session, program ?? null, exerciseId) };
+    const versions = { userId: this.userId, sessionVersionId: session.programVersion?.id ?? null, programVersionId: program?.current_version_id ?? null };
+    return { exercise, exerciseVersionId: await this.path.exerciseVersionOf(tx, versions, exerciseId) };
   }
 
   private assertPlausible(field: string, at: Date): void {
@@ -154,4 +141,18 @@ export class SessionWriter {
       throw AppError.invalid('time', [{ path: field, code: 'IMPLAUSIBLE_TIME', message: 'must be after 2000-01-01 and not more than a day in the future' }]);
     }
   }
+}
+
+function sessionModelOf(session: WorkoutSessionEntity): SessionModel {
+  return {
+    id: session.id,
+    userId: session.userId,
+    programId: session.program?.id ?? null,
+    workoutId: session.workoutId,
+    workoutNameSnapshot: session.workoutNameSnapshot,
+    startedAt: session.startedAt,
+    completedAt: session.completedAt,
+    programVersionId: session.programVersion?.id ?? null,
+    workoutVersionId: session.workoutVersion?.id ?? null,
+  };
 }

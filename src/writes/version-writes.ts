@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ProgramRow, SessionRow } from '../db/rows.js';
+import type { ProgramRow } from '../db/rows.js';
 import { execute } from '../db/sql.js';
 import type { ChangeSource } from '../domain/change-source.js';
 import type { ProgramContent } from '../domain/program.js';
@@ -9,7 +9,7 @@ import { insertVersion } from '../versions/version-store.js';
 import { createVersionTreeLoader } from '../versions/version-trees.js';
 import type { LockedProgram } from './program-lock.js';
 import { insertProgramRow, updateProgramRow } from './program-rows.js';
-import type { ProgramState, SessionVersionRefs } from './write-path.js';
+import type { HistoryVersions, ProgramState, SessionVersionRefs } from './write-path.js';
 
 /** The version steps both version-writing paths (dual write, versioned only) share. */
 
@@ -97,9 +97,9 @@ export async function sessionVersionRefs(tx: EntityManager, locked: LockedProgra
  * The exercise's row in the session's version, else in the program's current
  * version (added to the program mid-session), else null.
  */
-export async function exerciseVersionRef(tx: EntityManager, session: SessionRow, program: ProgramRow | null, exerciseId: string): Promise<string | null> {
-  const trees = createVersionTreeLoader(tx, session.user_id);
-  const candidates = [session.program_version_id, program?.current_version_id].filter((id): id is string => id !== null && id !== undefined);
+export async function exerciseVersionRef(tx: EntityManager, versions: HistoryVersions, exerciseId: string): Promise<string | null> {
+  const trees = createVersionTreeLoader(tx, versions.userId);
+  const candidates = [versions.sessionVersionId, versions.programVersionId].filter((id): id is string => id !== null);
   for (const versionId of candidates) {
     const rowId = (await trees.load(versionId))?.exerciseRowIds.get(exerciseId);
     if (rowId) return rowId;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ProgramRow, SessionRow } from '../db/rows.js';
+import type { ProgramRow } from '../db/rows.js';
 import type { ChangeSource } from '../domain/change-source.js';
 import type { ProgramContent } from '../domain/program.js';
 import type { LockedProgram } from './program-lock.js';
@@ -14,6 +14,13 @@ export interface ProgramState {
 export interface SessionVersionRefs {
   readonly programVersionId: string | null;
   readonly workoutVersionId: string | null;
+}
+
+/** The versions a set logged now may find its exercise in: the session's, then its program's current one. */
+export interface HistoryVersions {
+  readonly userId: string;
+  readonly sessionVersionId: string | null;
+  readonly programVersionId: string | null;
 }
 
 /**
@@ -43,6 +50,6 @@ export interface WritePath {
   saveProgram(tx: EntityManager, locked: LockedProgram, base: ProgramState, next: ProgramState, source: ChangeSource): Promise<ProgramRow>;
   /** The version rows a session started now on `workoutId` of the locked program (holding `content`) references. */
   sessionVersions(tx: EntityManager, locked: LockedProgram, content: ProgramContent, workoutId: string): Promise<SessionVersionRefs>;
-  /** The exercise version row a set logged now in `session` references, or null. `program`: the session's program row, if any. */
-  exerciseVersionOf(tx: EntityManager, session: SessionRow, program: ProgramRow | null, exerciseId: string): Promise<string | null>;
+  /** The exercise version row a set logged now references, or null: looked up in the session's version, then the program's current one. */
+  exerciseVersionOf(tx: EntityManager, versions: HistoryVersions, exerciseId: string): Promise<string | null>;
 }
