@@ -1,6 +1,8 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { PROGRAM_COLUMNS, programRow, type ProgramRow } from '../db/rows.js';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import type { ProgramEntity } from '../db/entities/index.js';
+import { programRow, type ProgramRow } from '../db/rows.js';
 import { queryRows } from '../db/sql.js';
+import { flushProgram, rowOf } from './program-rows.js';
 
 /**
  * Locks all of the caller's programs: two activations at once run one after
@@ -11,16 +13,20 @@ export async function lockProgramsOfUser(tx: EntityManager, userId: string): Pro
   await queryRows(tx, 'lockProgramsOfUser', 'select id from programs where user_id = ? order by id for update', [userId], programRow.pick({ id: true }));
 }
 
-/** Makes `id` the caller's one active program (its rows locked first); returns its row. `updated_at` moves only where `is_active` does. */
-export async function setActiveProgram(tx: EntityManager, userId: string, id: string): Promise<ProgramRow> {
-  // Deactivate first: the unique index is checked row by row.
-  await queryRows(tx, 'deactivatePrograms', 'update programs set is_active = false, updated_at = now() where user_id = ? and is_active and id <> ? returning id', [userId, id], programRow.pick({ id: true }));
-  const [row] = await queryRows(
+/** Makes the (locked) program the caller's one active program; returns its row. `updated_at` moves only where `is_active` does. */
+export async function setActiveProgram(tx: EntityManager, userId: string, program: ProgramEntity): Promise<ProgramRow> {
+  // Deactivate first, in its own statement: the unique index is checked row by row.
+  await queryRows(
     tx,
-    'activateProgram',
-    `update programs p set is_active = true, updated_at = case when p.is_active then p.updated_at else now() end where p.id = ? returning ${PROGRAM_COLUMNS}`,
-    [id],
-    programRow,
+    'deactivatePrograms',
+    'update programs set is_active = false, updated_at = now() where user_id = ? and is_active and id <> ? returning id',
+    [userId, program.id],
+    programRow.pick({ id: true }),
   );
-  return row!;
+  if (!program.isActive) {
+    program.isActive = true;
+    program.updatedAt = raw('now()');
+  }
+  await flushProgram(tx, program);
+  return rowOf(program);
 }

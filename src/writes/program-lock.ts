@@ -1,15 +1,20 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { PROGRAM_COLUMNS, programRow, type ProgramRow } from '../db/rows.js';
+import { ProgramEntity } from '../db/entities/index.js';
+import type { ProgramRow } from '../db/rows.js';
 import { queryRows } from '../db/sql.js';
 import type { ProgramContent } from '../domain/program.js';
 import { contentOfRow } from '../programs/program-content.js';
 import { blobSync } from '../versions/blob-sync.js';
 import { createVersionTreeLoader, requireTree } from '../versions/version-trees.js';
+import { rowOf } from './program-rows.js';
 import type { ProgramState } from './write-path.js';
 
-/** A program row locked for the rest of the transaction, with its current version's number and hash. */
+/** A program locked for the rest of the transaction, with its current version's number and hash. */
 export interface LockedProgram {
+  /** The entity the write changes (flushed in the write's unit of work). */
+  readonly program: ProgramEntity;
+  /** The program as it was when locked: what the write compares against. */
   readonly row: ProgramRow;
   /** 0 when the program has no version yet (or its version was not asked for). */
   readonly currentNumber: number;
@@ -27,15 +32,10 @@ const versionHead = z.object({ version_number: z.number().int(), content_hash: z
  * would see the old snapshot's).
  */
 export async function lockProgram(tx: EntityManager, userId: string, id: string, options: { withVersion: boolean }): Promise<LockedProgram | null> {
-  const [row] = await queryRows(
-    tx,
-    'lockProgram',
-    `select ${PROGRAM_COLUMNS} from programs p where p.user_id = ? and p.id = ? and p.deleted_at is null for update`,
-    [userId, id],
-    programRow,
-  );
-  if (!row) return null;
-  if (!row.current_version_id || !options.withVersion) return { row, currentNumber: 0, currentHash: null };
+  const program = await tx.findOne(ProgramEntity, { id, userId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!program) return null;
+  const row = rowOf(program);
+  if (!row.current_version_id || !options.withVersion) return { program, row, currentNumber: 0, currentHash: null };
   const [head] = await queryRows(
     tx,
     'selectCurrentVersionHead',
@@ -43,7 +43,7 @@ export async function lockProgram(tx: EntityManager, userId: string, id: string,
     [row.current_version_id],
     versionHead,
   );
-  return { row, currentNumber: head?.version_number ?? 0, currentHash: head?.content_hash ?? null };
+  return { program, row, currentNumber: head?.version_number ?? 0, currentHash: head?.content_hash ?? null };
 }
 
 /**

@@ -85,7 +85,7 @@ export class ProgramWriter {
     return inTransaction(this.em, async (tx) => {
       await lockProgramsOfUser(tx, this.userId);
       const locked = await this.lock(tx, id);
-      const activated: LockedProgram = { ...locked, row: await setActiveProgram(tx, this.userId, id) };
+      const activated: LockedProgram = { ...locked, row: await setActiveProgram(tx, this.userId, locked.program) };
       const base = await currentState(tx, activated.row);
       // Activation changes no content: it only makes sure the program has its version where versions are written.
       return this.save(tx, activated, base, base, 'USER');

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProgramRow } from '../db/rows.js';
-import { execute } from '../db/sql.js';
 import type { ChangeSource } from '../domain/change-source.js';
 import type { ProgramContent } from '../domain/program.js';
 import { blobSync } from '../versions/blob-sync.js';
@@ -8,7 +7,7 @@ import { contentHash } from '../versions/content-hash.js';
 import { insertVersion } from '../versions/version-store.js';
 import { createVersionTreeLoader } from '../versions/version-trees.js';
 import type { LockedProgram } from './program-lock.js';
-import { insertProgramRow, updateProgramRow } from './program-rows.js';
+import { insertProgram, pointAt, updateProgram } from './program-rows.js';
 import type { HistoryVersions, ProgramState, SessionVersionRefs } from './write-path.js';
 
 /** The version steps both version-writing paths (dual write, versioned only) share. */
@@ -29,7 +28,8 @@ export interface EnsuredVersion extends CurrentVersion {
  * Makes the program's current version mirror `base` (what the blob holds):
  * version 1 for a program never versioned, a catch-up version for a blob
  * written while versioned writes were off. Both are `BACKFILL`: the system,
- * not a user, made them. Points the program at the version it returns.
+ * not a user, made them. Points the program at the version it returns (the
+ * pointers are written with the write's next flush).
  */
 export async function ensureCurrentVersion(tx: EntityManager, locked: LockedProgram, base: ProgramContent): Promise<EnsuredVersion> {
   const { row } = locked;
@@ -39,7 +39,7 @@ export async function ensureCurrentVersion(tx: EntityManager, locked: LockedProg
   }
   const hash = contentHash(row.name, base);
   if (sync === 'blob-newer' && hash === locked.currentHash) {
-    await pointProgramAt(tx, row.id, row.current_version_id!);
+    pointAt(tx, locked.program, row.current_version_id, row.current_version_id);
     return { id: row.current_version_id!, number: locked.currentNumber, contentHash: hash, blobVersionId: row.current_version_id };
   }
   const created = await insertVersion(tx, {
@@ -52,7 +52,7 @@ export async function ensureCurrentVersion(tx: EntityManager, locked: LockedProg
     contentHash: hash,
     content: base,
   });
-  await pointProgramAt(tx, row.id, created.id);
+  pointAt(tx, locked.program, created.id, created.id);
   return { id: created.id, number: created.number, contentHash: hash, blobVersionId: created.id };
 }
 
@@ -81,9 +81,9 @@ export async function recordVersion(
 
 /** A new program with version 1, which its first blob also holds. */
 export async function createVersionedProgram(tx: EntityManager, userId: string, program: ProgramState & { readonly id: string }): Promise<ProgramRow> {
-  const row = await insertProgramRow(tx, userId, program);
-  const first = await recordVersion(tx, null, { id: row.id, userId }, program, 'USER');
-  return updateProgramRow(tx, row.id, { name: program.name, blob: null, currentVersionId: first.id, blobVersionId: first.id, touch: false });
+  const created = await insertProgram(tx, userId, program);
+  const first = await recordVersion(tx, null, { id: created.id, userId }, program, 'USER');
+  return updateProgram(tx, created, { name: null, blob: null, currentVersionId: first.id, blobVersionId: first.id, touch: false });
 }
 
 /** The session's program version (created first if the program has none) and its workout's row in it. */
@@ -105,13 +105,4 @@ export async function exerciseVersionRef(tx: EntityManager, versions: HistoryVer
     if (rowId) return rowId;
   }
   return null;
-}
-
-/** Points a program at a version its blob also holds. */
-async function pointProgramAt(tx: EntityManager, programId: string, versionId: string): Promise<void> {
-  await execute(tx, 'pointProgramAtVersion', 'update programs set current_version_id = ?, legacy_json_version_id = ? where id = ?', [
-    versionId,
-    versionId,
-    programId,
-  ]);
 }

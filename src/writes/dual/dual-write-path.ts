@@ -1,6 +1,6 @@
 import { contentHash } from '../../versions/content-hash.js';
 import { lockProgram } from '../program-lock.js';
-import { updateProgramRow } from '../program-rows.js';
+import { updateProgram } from '../program-rows.js';
 import { createVersionedProgram, ensureCurrentVersion, exerciseVersionRef, recordVersion, sessionVersionRefs } from '../version-writes.js';
 import type { WritePath } from '../write-path.js';
 
@@ -26,7 +26,7 @@ export const dualWritePath: WritePath = {
     const writeBlob = version.id !== parent.id || row.legacy_json_version_id !== version.id;
     const stale = version.id !== row.current_version_id || version.id !== row.legacy_json_version_id;
     if (!changed && !writeBlob && !stale) return row;
-    return updateProgramRow(tx, row.id, {
+    return updateProgram(tx, locked.program, {
       name: next.name,
       blob: writeBlob ? next.content : null,
       currentVersionId: version.id,

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.js';
 import { contentHash } from '../../versions/content-hash.js';
 import { lockProgram } from '../program-lock.js';
-import { insertProgramRow, updateProgramRow } from '../program-rows.js';
+import { insertProgram, rowOf, updateProgram } from '../program-rows.js';
 import type { WritePath } from '../write-path.js';
 
 /**
@@ -17,11 +17,11 @@ export const legacyWritePath: WritePath = {
 
   lockProgram: (tx, userId, id, { checksVersion }) => lockProgram(tx, userId, id, { withVersion: checksVersion }),
 
-  createProgram: (tx, userId, program) => insertProgramRow(tx, userId, program),
+  createProgram: async (tx, userId, program) => rowOf(await insertProgram(tx, userId, program)),
 
-  async saveProgram(tx, { row }, base, next) {
+  async saveProgram(tx, { program, row }, base, next) {
     if (contentHash(next.name, next.content) === contentHash(base.name, base.content)) return row;
-    return updateProgramRow(tx, row.id, { name: next.name, blob: next.content, currentVersionId: row.current_version_id, blobVersionId: null, touch: true });
+    return updateProgram(tx, program, { name: next.name, blob: next.content, currentVersionId: row.current_version_id, blobVersionId: null, touch: true });
   },
 
   sessionVersions: async () => ({ programVersionId: null, workoutVersionId: null }),

@@ -1,6 +1,6 @@
 import { contentHash } from '../../versions/content-hash.js';
 import { lockProgram } from '../program-lock.js';
-import { updateProgramRow } from '../program-rows.js';
+import { updateProgram } from '../program-rows.js';
 import { createVersionedProgram, ensureCurrentVersion, exerciseVersionRef, recordVersion, sessionVersionRefs } from '../version-writes.js';
 import type { WritePath } from '../write-path.js';
 
@@ -26,7 +26,7 @@ export const versionedWritePath: WritePath = {
     const version = await recordVersion(tx, parent, { id: row.id, userId: row.user_id }, next, source);
     const stale = version.id !== row.current_version_id || parent.blobVersionId !== row.legacy_json_version_id;
     if (!changed && !stale) return row;
-    return updateProgramRow(tx, row.id, { name: null, blob: null, currentVersionId: version.id, blobVersionId: parent.blobVersionId, touch: changed });
+    return updateProgram(tx, locked.program, { name: null, blob: null, currentVersionId: version.id, blobVersionId: parent.blobVersionId, touch: changed });
   },
 
   sessionVersions: sessionVersionRefs,
