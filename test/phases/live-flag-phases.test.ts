@@ -188,3 +188,33 @@ describe('live phase changes through the flag file', () => {
     expect(failures).toEqual([]);
   }, 300_000);
 });
+
+describe('a flag file whose rollouts do not nest', () => {
+  it('buckets each flag separately (flagd default): illegal combinations are normalised per request, counted, and no write is lost', async () => {
+    const separate = flagFilePath();
+    writeFlagFile(separate, { flags: { PROGRAM_VERSIONING_WRITES: fractional(50), PROGRAM_VERSIONING_READS: fractional(50), LEGACY_JSON_WRITES: fractional(50) } });
+    const server = await startTestApp({ FLAGS_FILE: separate }, db);
+    try {
+      const users = Array.from({ length: 16 }, (_, i) => `7c000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`);
+      const written = await Promise.all(
+        users.map(async (user) => {
+          const { createProgram } = (await server.gql(CREATE_PROGRAM, { input: upperLower('Separate 0') }, user)).data!;
+          for (let i = 1; i <= 3; i++) {
+            const response = await server.gql(MODIFY_PROGRAM, { id: createProgram.id, input: upperLower(`Separate ${i}`) }, user);
+            expect({ user, errors: response.errors }).toEqual({ user, errors: undefined });
+          }
+          return [user, createProgram.id] as const;
+        }),
+      );
+      for (const [user, id] of written) {
+        const { program } = (await server.gql(`query ($id: ID!) { program(id: $id) { name } }`, { id }, user)).data!;
+        expect({ user, name: program.name }).toEqual({ user, name: 'Separate 3' });
+      }
+      const counted = (await server.app.metrics.flagNormalisations.get()).values;
+      expect(counted.reduce((sum, v) => sum + v.value, 0)).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+      rmSync(separate, { force: true });
+    }
+  }, 120_000);
+});
