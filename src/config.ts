@@ -37,6 +37,7 @@ const schema = z
     JWT_AUDIENCE: z.string().min(1).optional(),
     JWT_ISSUER: z.string().min(1).optional(),
     ...flagFields,
+    FLAGS_FILE: z.string().trim().min(1).optional(),
     SHADOW_READ_SAMPLE: fraction().default(0),
     SHADOW_READ_TIMEOUT_MS: milliseconds(10, 60_000).default(2000),
     LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -73,9 +74,17 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(defined);
-  const problems = [...(result.error?.issues.map((issue) => describeIssue(issue, defined)) ?? []), ...flagProblems(defined)];
+  const problems = [...(result.error?.issues.map((issue) => describeIssue(issue, defined)) ?? []), ...flagSourceProblems(defined)];
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
+}
+
+/** With a flag file, the file is the only source of flags: a flag set in the environment as well is refused, not silently ignored. */
+function flagSourceProblems(typed: Record<string, string | undefined>): string[] {
+  if (typed.FLAGS_FILE === undefined) return flagProblems(typed);
+  const alsoSet = Object.keys(flagFields).filter((name) => typed[name] !== undefined);
+  if (alsoSet.length === 0) return [];
+  return [`FLAGS_FILE is set, so the flag file is the only source of flags: unset ${alsoSet.join(', ')} (or FLAGS_FILE)`];
 }
 
 /**

@@ -5,6 +5,7 @@ import { checkDatabaseRole, PrivilegedRoleRefused } from '../db/database-role.js
 import { isAlive } from '../db/embedded-leases.js';
 import { migrateUp, pendingMigrations } from '../db/migrator.js';
 import { createOrm, serviceOrmOptions } from '../db/orm.js';
+import { FlagFileError, readFlagFile } from '../flags/flag-file.js';
 import { DEMO_USERS } from '../seed/demo-data.js';
 import { seedIfEmpty } from '../seed/seed-if-empty.js';
 import { startApp } from '../server/app.js';
@@ -22,8 +23,10 @@ const started = Date.now();
 let config: Config;
 try {
   config = loadConfig();
+  // Checked again when the app starts on it; here so a bad file fails before the database starts.
+  if (config.FLAGS_FILE) readFlagFile(config.FLAGS_FILE);
 } catch (error) {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof ConfigError || error instanceof FlagFileError ? error.message : String(error)}\n`);
   process.exit(2);
 }
 const log = createLogger(config.LOG_LEVEL);
@@ -90,7 +93,7 @@ try {
   log.info({ url: app.url, startupMs: Date.now() - started, authMode: config.AUTH_MODE }, `training subgraph ready at ${app.url}`);
 } catch (error) {
   const requested = error instanceof StopRequested;
-  const refused = error instanceof PrivilegedRoleRefused;
+  const refused = error instanceof PrivilegedRoleRefused || error instanceof FlagFileError;
   // Like a configuration error: the operator's to fix, on stderr.
   if (refused) process.stderr.write(`${error.message}\n`);
   else if (!requested) log.fatal(`start-up failed: ${failureMessage(error, databaseUrl)}`);

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createAuthenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import type { Provider } from '@openfeature/server-sdk';
+import { FlagFileProvider } from '../flags/flag-file-provider.js';
 import { createFlagEvaluator } from '../flags/flag-snapshot.js';
 import { reportNormalisations } from '../flags/legal-phase.js';
 import { createApollo } from './apollo.js';
@@ -30,6 +31,8 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export async function startApp(config: Config, orm: MikroORM, log: Logger, options: { flagProvider?: Provider } = {}): Promise<RunningApp> {
   const production = config.NODE_ENV === 'production';
   const metrics = new Metrics(() => latestBackfillRun(orm));
+  // Throws FlagFileError (a configuration error: exit 2) when the file is missing or unusable.
+  const flagFile = config.FLAGS_FILE ? await FlagFileProvider.open(config.FLAGS_FILE, { log, onInvalid: () => metrics.flagFileInvalid.inc() }) : null;
   let url = `http://localhost:${config.PORT}/`;
   const apollo = createApollo({ production, serviceSdl: config.SUBGRAPH_SDL === 'on', metrics, log, graphqlUrl: () => `${url}graphql` });
   await apollo.start();
@@ -39,7 +42,7 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger, optio
     apollo,
     orm,
     authenticate: createAuthenticator(config),
-    evaluateFlags: createFlagEvaluator(config, options.flagProvider, reportNormalisations(log, metrics.flagNormalisations)),
+    evaluateFlags: createFlagEvaluator(config, options.flagProvider ?? flagFile ?? undefined, reportNormalisations(log, metrics.flagNormalisations)),
     log,
     maxBodyBytes: MAX_BODY_BYTES,
     exposeStatementCount: !production,
@@ -49,6 +52,7 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger, optio
   await listen(metricsServer, config.METRICS_PORT);
   await listen(server, config.PORT).catch(async (error: unknown) => {
     await new Promise((resolve) => metricsServer.close(resolve));
+    await flagFile?.close();
     throw error;
   });
   const { port } = server.address() as AddressInfo;
@@ -69,6 +73,7 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger, optio
       // Last, so the drain above can still be watched.
       metricsServer.closeAllConnections();
       await new Promise((resolve) => metricsServer.close(resolve));
+      await flagFile?.close();
     },
   };
 }

@@ -36,6 +36,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly flagFileInvalid = new Counter({
+    name: 'training_flag_file_invalid_total',
+    help: 'Changes to FLAGS_FILE that left it unusable (not JSON, not boolean flags, a rule flagd cannot evaluate, unreadable): the last good flags stayed in force',
+    registers: [this.registry],
+  });
+
   constructor(backfill?: BackfillCountsSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'training_' });
     if (!backfill) return;

@@ -62,6 +62,23 @@ describe('npm start', () => {
   }, 60_000);
 });
 
+describe('npm start with FLAGS_FILE', () => {
+  it('with a missing flag file: one line naming the file and the problem, exit 2', async () => {
+    const start = npmStart({ FLAGS_FILE: '/nonexistent/flags.json', PORT: String(await freePort()) });
+    expect((await start.exited).code).toBe(2);
+    expect(linesOf(start.output())).toEqual(['FLAGS_FILE /nonexistent/flags.json: no such file']);
+  }, 60_000);
+
+  it('with a flag variable set beside it: both named, exit 2', async () => {
+    const start = npmStart({ FLAGS_FILE: '/nonexistent/flags.json', PROGRAM_VERSIONING_READS: 'on' });
+    expect((await start.exited).code).toBe(2);
+    expect(linesOf(start.output())).toEqual([
+      'Invalid configuration:',
+      '  - FLAGS_FILE is set, so the flag file is the only source of flags: unset PROGRAM_VERSIONING_READS (or FLAGS_FILE)',
+    ]);
+  }, 60_000);
+});
+
 describe('operator commands', () => {
   it.each([['verify'], ['backfill'], ['restore-legacy'], ['migrate', 'status']])(
     '%s with an unreachable database: "failed: cannot reach the database at host:port", exit 1',

@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startApp, type RunningApp } from '../../src/server/app.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -23,11 +23,11 @@ export interface TestApp {
  * A real HTTP server over a fresh database of its own (or over `shared`, which
  * the caller then closes), for end-to-end tests.
  */
-export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase, options: { log?: Logger } = {}): Promise<TestApp> {
   const db = shared ?? (await createTestDatabase());
   // Port 0 for both listeners: test files run in parallel, each with its own servers.
   const config: Config = loadConfig({ NODE_ENV: 'test', PORT: '0', METRICS_PORT: '0', DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...env });
-  const app = await startApp(config, db.orm, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const app = await startApp(config, db.orm, options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   return {
     db,
     app,
