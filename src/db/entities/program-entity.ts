@@ -1,6 +1,6 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 
-/** A row of the legacy `programs` table (DESIGN §3). `programJson` is the mutable blob, read with `readLegacyBlob`. */
+/** A row of the legacy `programs` table (docs/legacy-data.md). `programJson` is the mutable blob, read with `readLegacyBlob`. */
 export const ProgramSchema = defineEntity({
   name: 'ProgramEntity',
   tableName: 'programs',
