@@ -9,7 +9,7 @@ import { freePort } from './child-processes.js';
  * The bench's own embedded PostgreSQL, in a fresh temporary directory (never
  * the developer's `.data/`), removed when stopped.
  *
- * shared_buffers is sized for the working set (DESIGN §9): with the 128 MB
+ * shared_buffers is sized for the working set: with the 128 MB
  * default every contender would measure the disk cache. Durability is not
  * under test, so fsync and friends are off: that speeds seeding and the
  * backfill's writes alike for our runner and its SQL ceiling.

@@ -3,7 +3,7 @@ import type { LoadFigures } from './load.js';
 import type { StartupFigures } from './startup-bench.js';
 import type { StatementCount } from './statement-count.js';
 
-/** What `bench/results.json` holds. `ratios.*` and `sqlPerOperation.fullTree` are fixed keys (DESIGN §9). */
+/** What `bench/results.json` holds. `ratios.*` and `sqlPerOperation.fullTree` are fixed keys (scripts read them). */
 export interface BenchResults {
   readonly mode: 'quick' | 'full';
   readonly startedAt: string;
@@ -33,7 +33,7 @@ export interface BenchResults {
     /** Our p99 at half our peak ÷ the ceiling's p99 at half its peak (target ≤ 2). */
     halfLoadP99VsCeiling?: number;
   };
-  /** Issue 7's targets, checked against this run. */
+  /** The performance targets (bench/README.md), checked against this run. */
   targets?: Record<string, { target: string; value: number | null; met: boolean }>;
   /** Differences between our two read paths found while checking payloads (should be empty). */
   readPathMismatches: string[];

@@ -73,7 +73,7 @@ export function renderReport(r: BenchResults): string {
   if (r.startup) out.push(`\nstart-up to first answer (tsx src/cli/start.ts): cold ${fmt(r.startup.coldMs / 1000, 2)} s (fresh DATA_DIR), warm ${fmt(r.startup.warmMs / 1000, 2)} s`);
   out.push(`\nratios: fullTreeVsPeer ${fmt(r.ratios.fullTreeVsPeer, 2)}, fullTreeVsCeiling ${fmt(r.ratios.fullTreeVsCeiling, 2)} (versioned path); legacy path: vs peer ${fmt(r.ratios.fullTreeLegacyVsPeer, 2)}, vs ceiling ${fmt(r.ratios.fullTreeLegacyVsCeiling, 2)}; half-load p99 vs ceiling ${fmt(r.ratios.halfLoadP99VsCeiling, 2)}`);
   if (r.targets) {
-    out.push('targets (issue 7):');
+    out.push('targets:');
     for (const [name, t] of Object.entries(r.targets)) out.push(`  ${t.met ? 'met    ' : 'NOT MET'}  ${name}: ${t.target} (this run: ${fmt(t.value, 2)})`);
   }
   if (r.readPathMismatches.length) out.push(`\nread-path mismatches (legacy vs versioned):\n  ${r.readPathMismatches.join('\n  ')}`);

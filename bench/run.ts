@@ -16,7 +16,7 @@ import { renderReport } from './report-table.js';
 import { benchStartup } from './startup-bench.js';
 
 /**
- * `npm run bench [-- --quick]`: DESIGN §9 and issues 4 (point 5) and 7.
+ * `npm run bench [-- --quick]`: the suite bench/README.md describes.
  * Its own embedded PostgreSQL, a seeded and backfilled corpus, the backfill
  * beside its SQL ceiling at two sizes, start-up, then HTTP load on ours (both
  * read paths), the peer (PostGraphile v4) and the ceiling (one SQL statement).

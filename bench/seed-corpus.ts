@@ -75,7 +75,7 @@ const HELPERS = [
      select (array[${WORKOUTS.map(sqlText).join(',')}])[1 + (i + w) % ${WORKOUTS.length}] $$`,
   `create function pg_temp.uid(i int) returns uuid language sql immutable as $$ select md5('bench-user-' || i::text)::uuid $$`,
   `create function pg_temp.pid(i int, k int) returns uuid language sql immutable as $$ select md5('bench-program-' || i::text || '-' || k::text)::uuid $$`,
-  // A Phase 1 blob (DESIGN §3); `k` varies the content between a user's programs.
+  // A Phase 1 blob (docs/legacy-data.md); `k` varies the content between a user's programs.
   `create function pg_temp.blob(i int, k int) returns jsonb language sql immutable as $$
      select jsonb_build_object(
        'workouts', (select jsonb_agg(jsonb_build_object(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The fixed report keys of DESIGN §6; for every kind, `total` is the sum of the other counts. */
+/** The report keys scripts rely on (never renamed); for every kind, `total` is the sum of the other counts. */
 export const countsSchema = z.object({
   programs: z.object({ total: z.number(), versioned: z.number(), alreadyVersioned: z.number(), unreadable: z.number() }),
   sessions: z.object({ total: z.number(), linked: z.number(), linkedByName: z.number(), unmatched: z.number() }),

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { BackfillOutcome, UnmatchedItem } from './backfill-report.js';
 
 /**
- * Writes the report as JSON — the fixed keys of DESIGN §6 first, then every
+ * Writes the report as JSON — the fixed keys scripts rely on first, then every
  * unmatched item — streaming the items so memory stays flat however many
  * there are.
  */

@@ -26,7 +26,7 @@ export interface CommandContext {
 
 /**
  * Runs an operator command against `DATABASE_URL` or the embedded database and
- * exits with DESIGN §6's codes: 0 done, 1 failed, 2 bad usage.
+ * exits with the documented codes: 0 done, 1 failed, 2 bad usage.
  */
 export async function runCommand(
   command: (ctx: CommandContext) => Promise<number>,

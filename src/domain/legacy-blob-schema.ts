@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PROGRAM_LIMITS } from './program-limits.js';
 
 /*
- * Schemas for the shapes legacy blobs take (DESIGN §3). They are deliberately
+ * Schemas for the shapes legacy blobs take (docs/legacy-data.md). They are deliberately
  * shallow: a container is parsed with its children as `unknown`, and each child
  * is parsed on its own afterwards, so one broken set drops that set and not the
  * whole workout. Unknown keys are stripped (zod's default), which is how extra

@@ -10,7 +10,7 @@ export type { BlobIssue, BlobIssueCode, LegacyBlobResult } from './legacy-blob-i
 export { DEFAULT_REST_SECONDS } from './legacy-set.js';
 
 /**
- * Reads any `programs.program_json` ever written (DESIGN §3) into program
+ * Reads any `programs.program_json` ever written (docs/legacy-data.md) into program
  * content, keeping everything that can be read soundly and reporting the rest.
  * Never throws: the backfill and the legacy read path call it on every row.
  *

@@ -3,7 +3,7 @@ import { OpenFeature, type Client, type EvaluationContext, type Provider } from 
 import { EnvFlagProvider } from './env-flag-provider.js';
 import { isLegal, normaliseFlags, type LegalPhase, type NormalisationObserver } from './legal-phase.js';
 
-/** The flag keys, as the environment variables that set them (DESIGN §5). */
+/** The flag keys, as the environment variables that set them (README, Flags and phases). */
 export const FLAG = {
   versioningWrites: 'PROGRAM_VERSIONING_WRITES',
   versioningReads: 'PROGRAM_VERSIONING_READS',
@@ -65,7 +65,7 @@ const FLAG_DEFAULTS: Readonly<Record<keyof FlagRollouts, string>> = {
 };
 
 /**
- * Every problem with a flag combination (DESIGN §5), for the start-up check.
+ * Every problem with a flag combination (the legal phases), for the start-up check.
  * `typed` holds the values as the operator typed them, quoted back in the
  * messages; a flag missing from it is shown as its default.
  */

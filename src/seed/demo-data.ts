@@ -1,7 +1,7 @@
 /**
  * The demo data set `npm start` writes into an empty database: three users
  * whose legacy programs and ~4 months of logged history cover every blob
- * variant of DESIGN §3 — a Phase-1 blob (Alice), a pre-Phase-1 compact blob
+ * variant of docs/legacy-data.md — a Phase-1 blob (Alice), a pre-Phase-1 compact blob
  * with numeric and missing ids (Bob), a blob with a broken schedule plus a
  * soft-deleted program (Casey). Pure and deterministic: a seeded PRNG, no
  * clock, no I/O; the same `now` always yields the same rows.

@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
  * program up on its next versioned write (ensureCurrentVersion); the backfill
  * counts it as `alreadyVersioned` and leaves the stale version current. Turning
  * READS back on then shows users the program as it was before their edits, and
- * `verify` (legacy vs versioned reads, DESIGN §6) finds a mismatch on every
+ * `verify` (legacy vs versioned reads) finds a mismatch on every
  * such program.
  */
 

@@ -2,7 +2,7 @@ import { runBackfill } from '../../src/backfill/backfill-runner.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
- * One fixture per legacy blob variant of DESIGN §3 and one per reason code:
+ * One fixture per legacy blob variant of docs/legacy-data.md and one per reason code:
  * each fixture row says what the backfill must do with it.
  */
 let db: TestDatabase;

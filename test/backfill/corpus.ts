@@ -3,7 +3,7 @@ import fc from 'fast-check';
 
 /*
  * Random legacy corpora for the backfill tests: programs, sessions and sets as
- * production holds them before Phase 3 (DESIGN §3). Blobs mix the Phase 1
+ * production holds them before Phase 3 (docs/legacy-data.md). Blobs mix the Phase 1
  * shape, every older shape (numeric, missing and repeated ids, compact sets,
  * schedules as day maps, out-of-range and null schedule entries, unreadable
  * workouts and exercises) and blobs that are no program at all. Sessions and
@@ -78,7 +78,7 @@ const DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'satu
 interface WorkoutRef {
   /** The id a session logged: the raw id as text, or the derived id reads show when the blob has none. */
   readonly loggedId: string;
-  /** The id reads show when the blob's id is missing or repeated (position-based, DESIGN §3). */
+  /** The id reads show when the blob's id is missing or repeated (position-based, docs/legacy-data.md). */
   readonly derivedId: string;
   readonly name: string;
   readonly exercises: readonly { readonly loggedId: string; readonly derivedId: string; readonly name: string }[];
@@ -268,7 +268,7 @@ function phaseOneBlob(d: Draw): { blob: unknown; refs: WorkoutRef[] } {
   return { blob: { workouts, schedule }, refs };
 }
 
-/** A blob written before Phase 1, with every quirk DESIGN §3 lists. */
+/** A blob written before Phase 1, with every quirk docs/legacy-data.md lists. */
 function olderBlob(d: Draw, programId: string): { blob: unknown; refs: WorkoutRef[] } {
   const refs: WorkoutRef[] = [];
   const workoutIds: (string | number)[] = [];

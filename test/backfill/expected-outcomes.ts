@@ -5,7 +5,7 @@ import type { Corpus } from './corpus.js';
 
 /*
  * What the backfill must do with a corpus, written out from the rules of
- * DESIGN §3/§6 and the order of evidence in history-match.ts (stable id, then
+ * docs/legacy-data.md, the runbook's report and the order of evidence in history-match.ts (stable id, then
  * a unique normalised name, then — for a session with neither — the logged
  * exercise names when they fit exactly one workout; ambiguity is never
  * guessed). It reuses only the blob reader, whose ids both read paths show:
@@ -103,7 +103,7 @@ function expectedExercise(set: Corpus['sets'][number], workout: Workout, content
   return { kind: 'unmatched', reason: set.exerciseId === null ? 'NO_EXERCISE_EVIDENCE' : 'EXERCISE_NOT_IN_PROGRAM' };
 }
 
-/** The counts of DESIGN §6 the expected outcomes add up to. */
+/** The report's counts the expected outcomes add up to. */
 export function expectedCounts(expected: ExpectedOutcomes) {
   const tally = (outcomes: Iterable<{ kind: string; byName?: boolean }>) => {
     const counts = { total: 0, linked: 0, linkedByName: 0, unmatched: 0 };

@@ -76,7 +76,7 @@ export async function tableChecksums(sql: pg.Pool): Promise<Record<string, { row
 }
 
 /**
- * Every legacy column of DESIGN §3, as text, by id. The session snapshot is
+ * Every legacy column (docs/legacy-data.md), as text, by id. The session snapshot is
  * kept apart: it is the one column the backfill may fill.
  */
 export async function legacyColumns(sql: pg.Pool) {

@@ -17,7 +17,7 @@ async function columns(table: string) {
 }
 
 describe('schema migrations', () => {
-  it('creates the legacy tables exactly as DESIGN §3', async () => {
+  it('creates the legacy tables exactly as production has them', async () => {
     await (await db.migrationOrm()).getMigrator().up({ to: 'Migration0001LegacySchema' });
     expect(await columns('programs')).toEqual([
       ['id', 'uuid', 'NO', null, null, null],

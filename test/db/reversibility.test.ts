@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db.close());
 
-/** A checksum over every legacy column (DESIGN §3) of every row, in key order. */
+/** A checksum over every legacy column (docs/legacy-data.md) of every row, in key order. */
 async function legacyChecksum(): Promise<string> {
   const { rows } = await db.sql.query(`select md5(
     (select coalesce(string_agg(concat_ws('|', id, user_id, name, is_active, program_json::text, created_at, updated_at, deleted_at), E'\\n' order by id), '') from programs) ||

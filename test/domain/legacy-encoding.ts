@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Exercise, ProgramContent, ScheduleEntry, SetPrescription } from '../../src/domain/program.js';
 
 /*
- * Writes valid content in the older encodings DESIGN §3 lists, chosen at
+ * Writes valid content in the older encodings docs/legacy-data.md lists, chosen at
  * random item by item: numeric ids, compact exercises, numbers as strings,
  * rep ranges as "8-10", rest as "m:ss", day names, a schedule as an object of
  * days, explicit nulls and unknown extra keys. Every choice reads back to the

@@ -3,7 +3,7 @@ import { foreignKey } from './foreign-key.js';
 import { ProgramVersionEntity } from './program-version-entity.js';
 
 /**
- * A row of the legacy `programs` table: the mutable blob (`programJson`, read
+ * A row of the legacy `programs` table (docs/legacy-data.md): the mutable blob (`programJson`, read
  * with `readLegacyBlob`) and, once versioned, the pointers to its versions.
  * `revision` is counted by a trigger, whatever a write sets it to.
  */

@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * The legacy schema exactly as it exists in production before this product
- * (DESIGN §3), so that a fresh database looks like production. Production
+ * (docs/legacy-data.md), so that a fresh database looks like production. Production
  * databases already have these tables: there `up` is a no-op thanks to
  * IF NOT EXISTS. `down` is refused by the migrate command: reverting it would
  * drop every user's history.
