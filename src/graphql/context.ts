@@ -5,9 +5,9 @@ import type { FlagSnapshot } from '../flags/flag-snapshot.js';
 import { ProgramWriter } from '../programs/program-writer.js';
 import { createLegacyReadPath } from '../reads/legacy/legacy-read-path.js';
 import type { ReadPath } from '../reads/read-path.js';
-import { withShadowReads } from '../reads/shadow/shadow-read-path.js';
+import { snapshotReader } from '../reads/read-snapshot.js';
+import { withShadowReads, type ShadowReadCounter } from '../reads/shadow/shadow-read-path.js';
 import { createVersionedReadPath } from '../reads/versioned/versioned-read-path.js';
-import type { Metrics } from '../server/metrics.js';
 import { SessionWriter } from '../sessions/session-writer.js';
 import { createVersionReads, type VersionReads } from '../versions/version-reads.js';
 
@@ -32,7 +32,8 @@ export interface ShadowReadOptions {
   /** Share of versioned-read requests that are also read on the legacy path and compared (0–1). */
   readonly sample: number;
   readonly timeoutMs: number;
-  readonly metrics: Metrics;
+  /** The server's metrics (only the shadow-read counter is used here). */
+  readonly metrics: { readonly shadowReads: ShadowReadCounter };
 }
 
 export interface ContextOptions {
@@ -48,13 +49,15 @@ export interface ContextOptions {
  * The one place where the flag snapshot picks the read path: versioned where
  * PROGRAM_VERSIONING_READS is effective for the caller, else legacy. While the
  * legacy blob is still written (Phase 4), a sample of versioned requests is
- * shadow-read on the legacy path and compared.
+ * read again on both paths, in one snapshot on a connection of its own, and
+ * compared.
  */
 function readPathFor(em: EntityManager, userId: string, flags: FlagSnapshot, log: Logger, shadow?: ShadowReadOptions): ReadPath {
   if (!flags.versioningReads) return createLegacyReadPath(em, userId);
   const versioned = createVersionedReadPath(em, userId);
   if (!shadow || !flags.legacyJsonWrites || Math.random() >= shadow.sample) return versioned;
-  return withShadowReads(versioned, () => createLegacyReadPath(em.fork(), userId), { metrics: shadow.metrics, log, timeoutMs: shadow.timeoutMs });
+  const readBoth = snapshotReader(em, userId, { statementTimeoutMs: shadow.timeoutMs });
+  return withShadowReads(versioned, readBoth, { counter: shadow.metrics.shadowReads, log, timeoutMs: shadow.timeoutMs });
 }
 
 export function createContext({ em, userId, flags, requestId, log, shadow }: ContextOptions): GraphQLContext {
