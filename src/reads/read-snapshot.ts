@@ -2,7 +2,8 @@ import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
 import { execute } from '../db/sql.js';
 import { createLegacyReadPath } from './legacy/legacy-read-path.js';
 import type { ReadPath } from './read-path.js';
-import { createVersionedReadPath } from './versioned/versioned-read-path.js';
+import { createVersionedReadPath, type VersionTreeSource } from './versioned/versioned-read-path.js';
+import { selectVersionTrees } from '../versions/version-store.js';
 
 /** Both read paths of one user, built by the factories the server builds them with. */
 export interface ReadPathPair {
@@ -40,9 +41,26 @@ export async function inReadSnapshot<T>(em: EntityManager, work: (tx: EntityMana
   );
 }
 
-/** The legacy and the versioned read path of `userId` on `em` (on a snapshot's EntityManager, both read that snapshot). */
+/**
+ * Version trees read from the snapshot's own rows. The process-wide cache
+ * would answer from memory what the tables held when it was filled: a
+ * comparison must see what the tables hold now (a version row changed behind
+ * the service's back is a difference to report), and `verify` would only fill
+ * memory with trees it reads once.
+ */
+export const uncachedVersionTrees: VersionTreeSource = {
+  async load(em, userId, versionIds) {
+    return new Map((await selectVersionTrees(em, userId, versionIds)).map((tree) => [tree.id, tree]));
+  },
+};
+
+/**
+ * The legacy and the versioned read path of `userId` on `em`, built by the
+ * factories the server uses (on a snapshot's EntityManager, both read that
+ * snapshot; the versioned one reads version trees from it, not from the cache).
+ */
 export function readPathPair(em: EntityManager, userId: string): ReadPathPair {
-  return { legacy: createLegacyReadPath(em, userId), versioned: createVersionedReadPath(em, userId) };
+  return { legacy: createLegacyReadPath(em, userId), versioned: createVersionedReadPath(em, userId, uncachedVersionTrees) };
 }
 
 /** A `SnapshotReader` for `userId`: each call opens its own snapshot with fresh read paths. */
