@@ -5,9 +5,9 @@ import { flagsOf } from '../flags/legal-phase.js';
 import { unreachablePhase, type Phase } from '../flags/phase.js';
 import { createLegacyReadPath } from '../reads/legacy/legacy-read-path.js';
 import type { ReadPath } from '../reads/read-path.js';
-import { withShadowReads } from '../reads/shadow/shadow-read-path.js';
+import { snapshotReader } from '../reads/read-snapshot.js';
+import { withShadowReads, type ShadowReadCounter } from '../reads/shadow/shadow-read-path.js';
 import { createVersionedReadPath } from '../reads/versioned/versioned-read-path.js';
-import type { Metrics } from '../server/metrics.js';
 import { createVersionReads, type VersionReads } from '../versions/version-reads.js';
 import { dualWritePath } from '../writes/dual/dual-write-path.js';
 import { legacyWritePath } from '../writes/legacy/legacy-write-path.js';
@@ -38,7 +38,8 @@ export interface ShadowReadOptions {
   /** Share of versioned-read requests that are also read on the legacy path and compared (0–1). */
   readonly sample: number;
   readonly timeoutMs: number;
-  readonly metrics: Metrics;
+  /** The server's metrics (only the shadow-read counter is used here). */
+  readonly metrics: { readonly shadowReads: ShadowReadCounter };
 }
 
 export interface ContextOptions {
@@ -53,7 +54,8 @@ export interface ContextOptions {
 /**
  * The one place where the phase picks the read path: legacy in Phases 1 to
  * 3, versioned in 4 and 5. While the legacy blob is still written (Phase 4),
- * a sample of versioned requests is shadow-read on the legacy path and compared.
+ * a sample of versioned requests is read again on both paths, in one snapshot
+ * on a connection of its own, and compared.
  */
 function readPathFor(em: EntityManager, userId: string, phase: Phase, log: Logger, shadow?: ShadowReadOptions): ReadPath {
   switch (phase.kind) {
@@ -63,7 +65,8 @@ function readPathFor(em: EntityManager, userId: string, phase: Phase, log: Logge
     case 'dual-write-versioned-reads': {
       const versioned = createVersionedReadPath(em, userId);
       if (!shadow || Math.random() >= shadow.sample) return versioned;
-      return withShadowReads(versioned, () => createLegacyReadPath(em.fork(), userId), { metrics: shadow.metrics, log, timeoutMs: shadow.timeoutMs });
+      const readBoth = snapshotReader(em, userId, { statementTimeoutMs: shadow.timeoutMs });
+      return withShadowReads(versioned, readBoth, { counter: shadow.metrics.shadowReads, log, timeoutMs: shadow.timeoutMs });
     }
     case 'versioned-only':
       return createVersionedReadPath(em, userId);

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProgramRow } from '../../db/rows.js';
 import { programModelOfRow } from '../../programs/program-content.js';
+import type { VersionTree } from '../../versions/version-tree.js';
 import { versionTreeCache } from '../../versions/version-tree-cache.js';
 import { composeReadPath } from '../compose-read-path.js';
 import type { ProgramModel } from '../models.js';
@@ -13,13 +14,15 @@ import { selectLastPerformanceVersioned } from './last-performance-versioned.js'
  * version (one statement for all programs of a batch), last performance by
  * stable exercise id across versions. A program the backfill has not reached
  * yet still shows its blob, so the app stays usable mid-migration.
+ * `trees` is where whole version trees come from: the process-wide cache by
+ * default; a consistency check passes the tables themselves (`uncachedVersionTrees`).
  */
-export function createVersionedReadPath(em: EntityManager, userId: string): ReadPath {
+export function createVersionedReadPath(em: EntityManager, userId: string, trees: VersionTreeSource = versionTreeCache): ReadPath {
   const modelsOf = async (rows: readonly ProgramRow[]): Promise<ProgramModel[]> => {
     const versionIds = rows.map((r) => r.current_version_id).filter((id): id is string => id !== null);
-    const trees = versionIds.length ? await versionTreeCache.load(em, userId, versionIds) : new Map();
+    const found = versionIds.length ? await trees.load(em, userId, versionIds) : new Map();
     return rows.map((row) => {
-      const tree = row.current_version_id ? trees.get(row.current_version_id) : undefined;
+      const tree = row.current_version_id ? found.get(row.current_version_id) : undefined;
       return tree ? { ...programModelOfRow(row, { skipBlob: true }), name: tree.name, content: tree.content } : programModelOfRow(row);
     });
   };
@@ -27,4 +30,9 @@ export function createVersionedReadPath(em: EntityManager, userId: string): Read
     programs: createProgramSource(em, userId, modelsOf, 'unversioned'),
     lastPerformance: (ids) => selectLastPerformanceVersioned(em, userId, ids),
   });
+}
+
+/** Whole version trees by version id, of one user. */
+export interface VersionTreeSource {
+  load(em: EntityManager, userId: string, versionIds: readonly string[]): Promise<ReadonlyMap<string, VersionTree>>;
 }
