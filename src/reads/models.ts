@@ -1,4 +1,4 @@
-import type { VersionChanges } from '../domain/diff-versions.js';
+import type { Renaming, ScheduledWorkout, VersionChanges } from '../domain/diff-versions.js';
 import type { Exercise, ProgramContent, SetPrescription } from '../domain/program.js';
 
 /**
@@ -74,15 +74,42 @@ export interface ScheduleSnapshotEntryModel {
   readonly workout: WorkoutSnapshotModel;
 }
 
-/** A version's changes, with the sets of `setsChanged` carrying the ids of the two versions' exercise snapshots. */
-export interface VersionChangesModel extends Omit<VersionChanges, 'setsChanged'> {
+type WithId<T> = T & { readonly id: string };
+type ItemOf<L> = L extends readonly (infer T)[] ? T : never;
+
+/**
+ * A version's changes as the schema serves them: every change record has an
+ * id (`<version id>` for the program's rename and the schedule change,
+ * `<version id>/<stable workout or exercise id>` for a record about one item,
+ * `<version id>/before|after/<index>` for a schedule entry), so a normalised
+ * cache merges two queries that select different fields of the same record.
+ * The sets of `setsChanged` carry the ids of the two versions' exercise snapshots.
+ */
+export interface VersionChangesModel {
   /** The id of the version the changes made. */
   readonly id: string;
+  readonly unchanged: boolean;
+  readonly renamed: WithId<Renaming> | null;
+  readonly workoutsAdded: readonly WithId<ItemOf<VersionChanges['workoutsAdded']>>[];
+  readonly workoutsRemoved: readonly WithId<ItemOf<VersionChanges['workoutsRemoved']>>[];
+  readonly workoutsRenamed: readonly WithId<ItemOf<VersionChanges['workoutsRenamed']>>[];
+  readonly workoutsMoved: readonly WithId<ItemOf<VersionChanges['workoutsMoved']>>[];
+  readonly exercisesAdded: readonly WithId<ItemOf<VersionChanges['exercisesAdded']>>[];
+  readonly exercisesRemoved: readonly WithId<ItemOf<VersionChanges['exercisesRemoved']>>[];
+  readonly exercisesRenamed: readonly WithId<ItemOf<VersionChanges['exercisesRenamed']>>[];
+  readonly exercisesMoved: readonly WithId<ItemOf<VersionChanges['exercisesMoved']>>[];
+  readonly notesChanged: readonly WithId<ItemOf<VersionChanges['notesChanged']>>[];
   readonly setsChanged: readonly {
+    readonly id: string;
     readonly exerciseId: string;
     readonly before: readonly SetPrescriptionModel[];
     readonly after: readonly SetPrescriptionModel[];
   }[];
+  readonly scheduleChanged: {
+    readonly id: string;
+    readonly before: readonly WithId<ScheduledWorkout>[];
+    readonly after: readonly WithId<ScheduledWorkout>[];
+  } | null;
 }
 
 export interface SessionModel {

@@ -112,6 +112,8 @@ describe('docs/client-guide.md', () => {
     const dir = await scratch();
     try {
       await writeFile(join(dir, 'client.mts'), tsBlock('new ApolloClient').split(DOCUMENTED_ORIGIN).join(origin));
+      // As the guide says: the shipped type policies, copied into the app.
+      await writeFile(join(dir, 'type-policies.ts'), readFileSync(join(ROOT, 'src/client/type-policies.ts'), 'utf8'));
       const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'client.mts'], { cwd: dir });
       expect(stderr).toBe('');
       const data = JSON.parse(stdout) as { activeProgram: { id: string; name: string; workouts: { id: string }[] } };

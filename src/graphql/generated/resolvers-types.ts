@@ -81,6 +81,8 @@ export type ExerciseMove = {
   from: Scalars['Int']['output'];
   /** The workout it was in. */
   fromWorkoutId: Scalars['ID']['output'];
+  /** `<version id>/<exerciseId>`: this exercise's move in that version. */
+  id: Scalars['ID']['output'];
   /** Position now. */
   to: Scalars['Int']['output'];
   /** The workout it is in now. */
@@ -107,6 +109,8 @@ export type ExercisePlacement = {
   __typename?: 'ExercisePlacement';
   /** Stable exercise id. */
   exerciseId: Scalars['ID']['output'];
+  /** `<version id>/<exerciseId>`: this exercise's addition or removal in that version. */
+  id: Scalars['ID']['output'];
   /** Its name. */
   name: Scalars['String']['output'];
   /** Its position in that workout. */
@@ -122,6 +126,8 @@ export type ExerciseRenaming = {
   exerciseId: Scalars['ID']['output'];
   /** The name before. */
   from: Scalars['String']['output'];
+  /** `<version id>/<exerciseId>`: this exercise's rename in that version. */
+  id: Scalars['ID']['output'];
   /** The name after. */
   to: Scalars['String']['output'];
 };
@@ -243,6 +249,8 @@ export type NotesChange = {
   exerciseId: Scalars['ID']['output'];
   /** Notes before. */
   from?: Maybe<Scalars['String']['output']>;
+  /** `<version id>/<exerciseId>`: this exercise's notes change in that version. */
+  id: Scalars['ID']['output'];
   /** Notes now. */
   to?: Maybe<Scalars['String']['output']>;
 };
@@ -403,6 +411,8 @@ export type Renaming = {
   __typename?: 'Renaming';
   /** The name before. */
   from: Scalars['String']['output'];
+  /** `<version id>`: the program's rename in that version. */
+  id: Scalars['ID']['output'];
   /** The name after. */
   to: Scalars['String']['output'];
 };
@@ -414,6 +424,8 @@ export type ScheduleChange = {
   after: Array<ScheduledWorkout>;
   /** Entries before, by day. */
   before: Array<ScheduledWorkout>;
+  /** `<version id>`: the schedule change of that version. */
+  id: Scalars['ID']['output'];
 };
 
 /** A workout scheduled on a day of the week. */
@@ -451,6 +463,8 @@ export type ScheduledWorkout = {
   __typename?: 'ScheduledWorkout';
   /** 0 = Monday … 6 = Sunday. */
   dayOfWeek: Scalars['Int']['output'];
+  /** `<version id>/before/<n>` or `<version id>/after/<n>`: the n-th (0-based) entry of that side of the version's schedule change. */
+  id: Scalars['ID']['output'];
   /** Stable workout id. */
   workoutId: Scalars['ID']['output'];
 };
@@ -528,6 +542,8 @@ export type SetsChange = {
   before: Array<SetPrescription>;
   /** Stable exercise id. */
   exerciseId: Scalars['ID']['output'];
+  /** `<version id>/<exerciseId>`: this exercise's prescription change in that version. */
+  id: Scalars['ID']['output'];
 };
 
 /** A user of the app. Owned by the `users` subgraph; this subgraph contributes the user's programs. */
@@ -547,7 +563,7 @@ export type UserProgramsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** What changed between a version and its parent. Items are matched by stable id; positions are 0-based. */
+/** What changed between a version and its parent. Items are matched by stable id; positions are 0-based. Every change record has an `id` scoped to the version, so a normalised cache keeps each record once, whatever fields each query selects. */
 export type VersionChanges = {
   __typename?: 'VersionChanges';
   /** Exercises new in this version. */
@@ -608,6 +624,8 @@ export type WorkoutMove = {
   __typename?: 'WorkoutMove';
   /** Position in the parent. */
   from: Scalars['Int']['output'];
+  /** `<version id>/<workoutId>`: this workout's move in that version. */
+  id: Scalars['ID']['output'];
   /** Position in this version. */
   to: Scalars['Int']['output'];
   /** Stable workout id. */
@@ -617,6 +635,8 @@ export type WorkoutMove = {
 /** A workout and where it stands. */
 export type WorkoutPlacement = {
   __typename?: 'WorkoutPlacement';
+  /** `<version id>/<workoutId>`: this workout's addition or removal in that version. */
+  id: Scalars['ID']['output'];
   /** Its name. */
   name: Scalars['String']['output'];
   /** Its position in the version it is in. */
@@ -630,6 +650,8 @@ export type WorkoutRenaming = {
   __typename?: 'WorkoutRenaming';
   /** The name before. */
   from: Scalars['String']['output'];
+  /** `<version id>/<workoutId>`: this workout's rename in that version. */
+  id: Scalars['ID']['output'];
   /** The name after. */
   to: Scalars['String']['output'];
   /** Stable workout id. */
@@ -879,6 +901,7 @@ export type ExerciseMoveResolvers<ContextType = GraphQLContext, ParentType exten
   exerciseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   fromWorkoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   toWorkoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
@@ -893,6 +916,7 @@ export type ExercisePerformanceResolvers<ContextType = GraphQLContext, ParentTyp
 
 export type ExercisePlacementResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExercisePlacement'] = ResolversParentTypes['ExercisePlacement']> = ResolversObject<{
   exerciseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   workoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -901,6 +925,7 @@ export type ExercisePlacementResolvers<ContextType = GraphQLContext, ParentType 
 export type ExerciseRenamingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExerciseRenaming'] = ResolversParentTypes['ExerciseRenaming']> = ResolversObject<{
   exerciseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
@@ -927,6 +952,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
 export type NotesChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['NotesChange'] = ResolversParentTypes['NotesChange']> = ResolversObject<{
   exerciseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
@@ -985,12 +1011,14 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
 
 export type RenamingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Renaming'] = ResolversParentTypes['Renaming']> = ResolversObject<{
   from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ScheduleChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScheduleChange'] = ResolversParentTypes['ScheduleChange']> = ResolversObject<{
   after?: Resolver<Array<ResolversTypes['ScheduledWorkout']>, ParentType, ContextType>;
   before?: Resolver<Array<ResolversTypes['ScheduledWorkout']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type ScheduleEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScheduleEntry'] = ResolversParentTypes['ScheduleEntry']> = ResolversObject<{
@@ -1007,6 +1035,7 @@ export type ScheduleSnapshotEntryResolvers<ContextType = GraphQLContext, ParentT
 
 export type ScheduledWorkoutResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScheduledWorkout'] = ResolversParentTypes['ScheduledWorkout']> = ResolversObject<{
   dayOfWeek?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   workoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -1043,6 +1072,7 @@ export type SetsChangeResolvers<ContextType = GraphQLContext, ParentType extends
   after?: Resolver<Array<ResolversTypes['SetPrescription']>, ParentType, ContextType>;
   before?: Resolver<Array<ResolversTypes['SetPrescription']>, ParentType, ContextType>;
   exerciseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
@@ -1078,11 +1108,13 @@ export type WorkoutResolvers<ContextType = GraphQLContext, ParentType extends Re
 
 export type WorkoutMoveResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkoutMove'] = ResolversParentTypes['WorkoutMove']> = ResolversObject<{
   from?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   workoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type WorkoutPlacementResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkoutPlacement'] = ResolversParentTypes['WorkoutPlacement']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   workoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1090,6 +1122,7 @@ export type WorkoutPlacementResolvers<ContextType = GraphQLContext, ParentType e
 
 export type WorkoutRenamingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkoutRenaming'] = ResolversParentTypes['WorkoutRenaming']> = ResolversObject<{
   from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   workoutId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;

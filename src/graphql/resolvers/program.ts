@@ -1,15 +1,8 @@
 import { diffVersions } from '../../domain/diff-versions.js';
 import type { ProgramContent } from '../../domain/program.js';
 import { isUuid } from '../../domain/uuid.js';
-import {
-  exerciseSnapshotId,
-  prescribedSets,
-  scheduleModels,
-  scheduleSnapshots,
-  workoutModels,
-  workoutSnapshots,
-  type VersionChangesModel,
-} from '../../reads/models.js';
+import { prescribedSets, scheduleModels, scheduleSnapshots, workoutModels, workoutSnapshots } from '../../reads/models.js';
+import { versionChangesModel } from '../../reads/version-changes-model.js';
 import { found, pageSizeArgument } from '../arguments.js';
 import { requireCaller, type GraphQLContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -40,13 +33,7 @@ export const programResolvers: Resolvers = {
     changes: async (version, _, ctx) => {
       const parent = version.parentId ? await requireCaller(ctx).versions.version(version.parentId) : null;
       const changes = diffVersions(parent?.content ?? EMPTY_CONTENT, version.content, parent?.name ?? '', version.name);
-      // Sets before are the parent's snapshot's, sets after this version's: the same objects, ids and values as there.
-      const setsChanged = changes.setsChanged.map((c) => ({
-        exerciseId: c.exerciseId,
-        before: parent ? prescribedSets(exerciseSnapshotId(parent.id, c.exerciseId), c.before) : [],
-        after: prescribedSets(exerciseSnapshotId(version.id, c.exerciseId), c.after),
-      }));
-      return { ...changes, id: version.id, setsChanged } satisfies VersionChangesModel;
+      return versionChangesModel(version.id, parent?.id ?? null, changes);
     },
     parent: (version, _, ctx) => (version.parentId ? requireCaller(ctx).versions.version(version.parentId) : null),
     program: async (version, _, ctx) => found(await requireCaller(ctx).reads.program(version.programId), 'Program', version.programId),
