@@ -2,10 +2,28 @@ import { z } from 'zod';
 import { SET_COLUMNS, setRow, timestamp } from '../db/rows.js';
 import { HISTORY_LIMITS } from '../domain/history-limits.js';
 import { toPerformedSetModel } from '../sessions/session-store.js';
-import type { ExercisePerformanceModel } from './models.js';
+import { pgArray } from '../db/pg-array.js';
+import type { WantedExercise } from './compose-read-path.js';
+import { withExposedExercise, type ExercisePerformanceModel } from './models.js';
+
+/**
+ * The wanted exercises as a set of rows `w(wanted_id, exercise_id, program_id)`
+ * from three array parameters: the exposed id asked for, the stored id history
+ * logged, and the program it must have been logged in (null: any, for a UUID).
+ * Bind `wantedParams(...)` in its place.
+ */
+export const WANTED_EXERCISES = `(select distinct w.wanted_id, w.exercise_id, nullif(w.program_id, '')::uuid as program_id
+   from unnest(?::text[], ?::text[], ?::text[]) as w(wanted_id, exercise_id, program_id))`;
+
+export function wantedParams(wanted: readonly WantedExercise[]): string[] {
+  return [pgArray(wanted.map((w) => w.exposedId)), pgArray(wanted.map((w) => w.storedId)), pgArray(wanted.map((w) => w.programId ?? ''))];
+}
+
+/** A session `s` may hold the wanted exercise of row `w`: one of its program's, where the id names one program. */
+export const SESSION_OF_WANTED = (w: string) => `(${w}.program_id is null or s.program_id = ${w}.program_id)`;
 
 /** What both last-performance statements select: the wanted id, a set, and its session (prefixed `s_`). */
-export const LAST_PERFORMANCE_COLUMNS = `latest.exercise_id as wanted_id, ${SET_COLUMNS},
+export const LAST_PERFORMANCE_COLUMNS = `latest.wanted_id, ${SET_COLUMNS},
   s.id as s_id, s.user_id as s_user_id, s.program_id as s_program_id, s.workout_id as s_workout_id,
   s.workout_name_snapshot as s_workout_name_snapshot, s.started_at as s_started_at, s.completed_at as s_completed_at,
   s.program_version_id as s_program_version_id, s.workout_version_id as s_workout_version_id`;
@@ -30,10 +48,10 @@ export function groupPerformances(rows: readonly z.output<typeof lastPerformance
   for (const r of rows) {
     const list = sets.get(r.wanted_id);
     if (list) {
-      if (list.length < HISTORY_LIMITS.maxSetsPerPerformance) list.push(toPerformedSetModel(r));
+      if (list.length < HISTORY_LIMITS.maxSetsPerPerformance) list.push(withExposedExercise(toPerformedSetModel(r), r.s_program_id));
       continue;
     }
-    const own = [toPerformedSetModel(r)];
+    const own = [withExposedExercise(toPerformedSetModel(r), r.s_program_id)];
     sets.set(r.wanted_id, own);
     result.set(r.wanted_id, {
       exerciseId: r.wanted_id,

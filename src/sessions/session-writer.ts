@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { execute, queryRows } from '../db/sql.js';
 import { inTransaction } from '../db/transaction.js';
 import { SESSION_COLUMNS, sessionRow, type SessionRow } from '../db/rows.js';
+import { storedId } from '../domain/exposed-ids.js';
 import { checkLoggedSet } from '../domain/logged-set-rules.js';
 import type { Exercise } from '../domain/program.js';
 import { isUuid } from '../domain/uuid.js';
@@ -71,7 +72,9 @@ export class SessionWriter {
     if (violations.length > 0) throw AppError.invalid('set', violations);
     return inTransaction(this.em, async (tx) => {
       const session = await this.lockOpenSession(tx, sessionId);
-      const { exercise, exerciseVersionId } = await this.exerciseOf(tx, session, input.exerciseId);
+      // The input is an exposed id: mapped back within the session's program.
+      const exerciseId = session.program_id ? storedId(session.program_id, input.exerciseId) : input.exerciseId;
+      const { exercise, exerciseVersionId } = await this.exerciseOf(tx, session, exerciseId);
       const inserted = await execute(
         tx,
         'insertSessionSet',

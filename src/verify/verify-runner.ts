@@ -8,6 +8,7 @@ import type { ProgramContent } from '../domain/program.js';
 import { contentOfRow } from '../programs/program-content.js';
 import { UNKNOWN_WORKOUT_NAME } from '../reads/compose-read-path.js';
 import { workoutModels } from '../reads/models.js';
+import { exposedId } from '../domain/exposed-ids.js';
 import { blobSync } from '../versions/blob-sync.js';
 import { selectVersionTrees } from '../versions/version-store.js';
 
@@ -123,6 +124,7 @@ async function versionContents(em: EntityManager, rows: readonly ProgramRow[]): 
 
 /** What a session read shows that depends on the program's content: its workout name and the workout it runs. */
 function sessionView(session: { workout_id: string | null; workout_name_snapshot: string | null; program_id: string | null }, content: ProgramContent | null) {
-  const workout = content && session.workout_id ? (workoutModels(session.program_id!, content).find((w) => w.id === session.workout_id) ?? null) : null;
+  const workoutId = session.workout_id === null ? null : exposedId(session.program_id!, session.workout_id);
+  const workout = content && workoutId ? (workoutModels(session.program_id!, content).find((w) => w.id === workoutId) ?? null) : null;
   return { workoutName: session.workout_name_snapshot ?? workout?.name ?? UNKNOWN_WORKOUT_NAME, workout };
 }
