@@ -1,5 +1,4 @@
-import { parseExposedId, storedId } from '../domain/exposed-ids.js';
-import { AppError } from '../errors.js';
+import { storedId } from '../domain/exposed-ids.js';
 import type { ProgramInput } from './generated/resolvers-types.js';
 
 /*
@@ -7,7 +6,9 @@ import type { ProgramInput } from './generated/resolvers-types.js';
  * `Exercise.id`): mapped back here, at the boundary, to the ids stored rows
  * and history hold. Where the input names its program (`programId`, the
  * program edited) the unqualified stored id is accepted too: it is not
- * ambiguous there.
+ * ambiguous there. `lastPerformance` names no program: the read path maps its
+ * ids back, and an unqualified legacy id there names no exercise (null, as
+ * for any unknown id).
  */
 
 /** A program's input with its workout and exercise ids mapped back to stored ids (unknown ids stay unknown). */
@@ -19,17 +20,3 @@ export function programInputInStoredIds(programId: string, input: ProgramInput):
   };
 }
 
-/**
- * Exercise ids sent without a program (`lastPerformance`): each must be an id
- * the server exposes. An unqualified legacy id (`"1"`) could be any program's
- * and is refused, every such id listed, with the form to send instead.
- */
-export function exerciseIdsArgument(ids: readonly string[]): readonly string[] {
-  const violations = ids.flatMap((id, i) =>
-    parseExposedId(id)
-      ? []
-      : [{ path: `exerciseIds.${i}`, code: 'UNQUALIFIED_ID', message: `${JSON.stringify(id)} is not an exercise id this API gives: send Exercise.id, e.g. "<program id>:${id}"` }],
-  );
-  if (violations.length > 0) throw AppError.invalid('exercise ids', violations);
-  return ids;
-}
