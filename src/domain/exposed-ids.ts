@@ -39,24 +39,29 @@ export function storedId(programId: string, id: string): string {
   return qualified && qualified[1]!.toLowerCase() === programId.toLowerCase() ? id.slice(qualified[0].length) : id;
 }
 
-/** What an id sent without a program names: the stored id, in one program or (a UUID) wherever it is. */
-export interface ParsedExposedId {
-  /** The program the id belongs to; null for a UUID, which is unique without one. */
-  readonly programId: string | null;
-  readonly storedId: string;
+/**
+ * What an id sent without a program names (`lastPerformance`): a stored id in
+ * one program; a UUID, in any; or an unqualified id, which the server exposes
+ * only for history logged outside any program (a session with no program
+ * keeps its exercise ids as logged).
+ */
+export type ParsedExposedId =
+  | { readonly in: 'program'; readonly programId: string; readonly storedId: string }
+  | { readonly in: 'any program'; readonly storedId: string }
+  | { readonly in: 'no program'; readonly storedId: string };
+
+/** Maps an exposed id back when no program is given; the inverse of `exposedId` (and of `exposedIdIn` for no program). */
+export function parseExposedId(id: string): ParsedExposedId {
+  const qualified = QUALIFIED.exec(id);
+  if (qualified) return { in: 'program', programId: qualified[1]!.toLowerCase(), storedId: id.slice(qualified[0].length) };
+  const derived = DERIVED.exec(id);
+  if (derived) return { in: 'program', programId: derived[1]!.toLowerCase(), storedId: id };
+  return isUuid(id) ? { in: 'any program', storedId: id } : { in: 'no program', storedId: id };
 }
 
-/**
- * Maps an exposed id back when no program is given (`lastPerformance`).
- * Null for an unqualified legacy id (`"1"`): the server never exposes one,
- * and it cannot say which program's item is meant.
- */
-export function parseExposedId(id: string): ParsedExposedId | null {
-  const qualified = QUALIFIED.exec(id);
-  if (qualified) return { programId: qualified[1]!.toLowerCase(), storedId: id.slice(qualified[0].length) };
-  const derived = DERIVED.exec(id);
-  if (derived) return { programId: derived[1]!.toLowerCase(), storedId: id };
-  return isUuid(id) ? { programId: null, storedId: id } : null;
+/** `exposedId` where the program may be unknown: history logged outside any program keeps its ids as logged. */
+export function exposedIdIn(programId: string | null, storedId: string): string {
+  return programId === null ? storedId : exposedId(programId, storedId);
 }
 
 /** Program content with every workout and exercise id in its exposed form (schedule indexes are unchanged). */

@@ -7,8 +7,7 @@ import type { ProgramInput } from './generated/resolvers-types.js';
  * and history hold. Where the input names its program (`programId`, the
  * program edited) the unqualified stored id is accepted too: it is not
  * ambiguous there. `lastPerformance` names no program: the read path maps its
- * ids back, and an unqualified legacy id there names no exercise (null, as
- * for any unknown id).
+ * ids back (`parseExposedId`).
  */
 
 /** A program's input with its workout and exercise ids mapped back to stored ids (unknown ids stay unknown). */

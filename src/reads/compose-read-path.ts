@@ -22,8 +22,9 @@ import type { ReadPath } from './read-path.js';
 export const UNKNOWN_WORKOUT_NAME = 'Unnamed workout';
 
 /** An exercise whose last performance is wanted: its exposed id, and the stored id (in one program, or anywhere for a UUID) history logged. */
-export interface WantedExercise extends ParsedExposedId {
+export interface WantedExercise {
   readonly exposedId: string;
+  readonly parsed: ParsedExposedId;
 }
 
 export interface ReadPathParts {
@@ -58,12 +59,7 @@ export function composeReadPath(em: EntityManager, userId: string, parts: ReadPa
     );
   });
   const lastPerformance = new DataLoader(async (exerciseIds: readonly string[]) => {
-    // An unqualified legacy id names no exercise the server exposes: no performance.
-    const wanted = exerciseIds.flatMap((id) => {
-      const parsed = parseExposedId(id);
-      return parsed ? [{ ...parsed, exposedId: id }] : [];
-    });
-    const found = wanted.length ? await parts.lastPerformance(wanted) : new Map<string, ExercisePerformanceModel>();
+    const found = await parts.lastPerformance(exerciseIds.map((id) => ({ exposedId: id, parsed: parseExposedId(id) })));
     return exerciseIds.map((id) => found.get(id) ?? null);
   });
 

@@ -3,24 +3,28 @@ import { SET_COLUMNS, setRow, timestamp } from '../db/rows.js';
 import { HISTORY_LIMITS } from '../domain/history-limits.js';
 import { toPerformedSetModel } from '../sessions/session-store.js';
 import { pgArray } from '../db/pg-array.js';
+import type { ParsedExposedId } from '../domain/exposed-ids.js';
 import type { WantedExercise } from './compose-read-path.js';
 import { withExposedExercise, type ExercisePerformanceModel } from './models.js';
 
 /**
- * The wanted exercises as a set of rows `w(wanted_id, exercise_id, program_id)`
+ * The wanted exercises as rows `w(wanted_id, exercise_id, any_program, program_id)`
  * from three array parameters: the exposed id asked for, the stored id history
- * logged, and the program it must have been logged in (null: any, for a UUID).
- * Bind `wantedParams(...)` in its place.
+ * logged, and where it was logged — `*` in any program (a UUID), a program id,
+ * or '' outside any program. Bind `wantedParams(...)` in its place.
  */
-export const WANTED_EXERCISES = `(select distinct w.wanted_id, w.exercise_id, nullif(w.program_id, '')::uuid as program_id
-   from unnest(?::text[], ?::text[], ?::text[]) as w(wanted_id, exercise_id, program_id))`;
+export const WANTED_EXERCISES = `(select distinct w.wanted_id, w.exercise_id, w.program_key = '*' as any_program,
+     case when w.program_key in ('*', '') then null else w.program_key::uuid end as program_id
+   from unnest(?::text[], ?::text[], ?::text[]) as w(wanted_id, exercise_id, program_key))`;
+
+const programKey = (parsed: ParsedExposedId): string => (parsed.in === 'program' ? parsed.programId : parsed.in === 'any program' ? '*' : '');
 
 export function wantedParams(wanted: readonly WantedExercise[]): string[] {
-  return [pgArray(wanted.map((w) => w.exposedId)), pgArray(wanted.map((w) => w.storedId)), pgArray(wanted.map((w) => w.programId ?? ''))];
+  return [pgArray(wanted.map((w) => w.exposedId)), pgArray(wanted.map((w) => w.parsed.storedId)), pgArray(wanted.map((w) => programKey(w.parsed)))];
 }
 
-/** A session `s` may hold the wanted exercise of row `w`: one of its program's, where the id names one program. */
-export const SESSION_OF_WANTED = (w: string) => `(${w}.program_id is null or s.program_id = ${w}.program_id)`;
+/** A session `s` may hold the wanted exercise of row `w`: a legacy id is reused by other programs, so it counts in its own program only. */
+export const SESSION_OF_WANTED = (w: string) => `(${w}.any_program or s.program_id is not distinct from ${w}.program_id)`;
 
 /** What both last-performance statements select: the wanted id, a set, and its session (prefixed `s_`). */
 export const LAST_PERFORMANCE_COLUMNS = `latest.wanted_id, ${SET_COLUMNS},

@@ -1,5 +1,5 @@
 import type { VersionChanges } from '../domain/diff-versions.js';
-import { exposedContent, exposedId } from '../domain/exposed-ids.js';
+import { exposedContent, exposedIdIn } from '../domain/exposed-ids.js';
 import type { Exercise, ProgramContent, SetPrescription } from '../domain/program.js';
 
 /**
@@ -199,7 +199,7 @@ function scheduleOf<W>(scopeId: string, content: ProgramContent, workouts: reado
   });
 }
 
-/** A logged set with its exercise id as clients see it: qualified by the session's program where it is a legacy id. */
+/** A logged set with its exercise id as clients see it: qualified by the session's program where it is a legacy id (as logged when the session has no program). */
 export function withExposedExercise(set: PerformedSetModel, programId: string | null): PerformedSetModel {
-  return set.exerciseId === null || programId === null ? set : { ...set, exerciseId: exposedId(programId, set.exerciseId) };
+  return set.exerciseId === null ? set : { ...set, exerciseId: exposedIdIn(programId, set.exerciseId) };
 }

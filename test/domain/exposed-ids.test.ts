@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import './fast-check-setup.js';
-import { exposedContent, exposedId, parseExposedId, storedId } from '../../src/domain/exposed-ids.js';
+import { exposedContent, exposedId, exposedIdIn, parseExposedId, storedId } from '../../src/domain/exposed-ids.js';
 import { readLegacyBlob } from '../../src/domain/legacy-blob.js';
 import { isUuid } from '../../src/domain/uuid.js';
 
@@ -45,13 +45,14 @@ describe('exposed workout and exercise ids', () => {
     expect(storedId(A, `${B}:1`)).toBe(`${B}:1`);
   });
 
-  it('maps an input back without a program; an unqualified legacy id is ambiguous', () => {
-    expect(parseExposedId(`${A}:1`)).toEqual({ programId: A, storedId: '1' });
-    expect(parseExposedId(`${B}:1`)).toEqual({ programId: B, storedId: '1' });
-    expect(parseExposedId(`${A}/w0/e1`)).toEqual({ programId: A, storedId: `${A}/w0/e1` });
-    expect(parseExposedId(U)).toEqual({ programId: null, storedId: U });
-    expect(parseExposedId('1')).toBeNull();
-    expect(parseExposedId('bench')).toBeNull();
+  it('maps an input back without a program; an unqualified legacy id names history logged outside any program', () => {
+    expect(parseExposedId(`${A}:1`)).toEqual({ in: 'program', programId: A, storedId: '1' });
+    expect(parseExposedId(`${B}:1`)).toEqual({ in: 'program', programId: B, storedId: '1' });
+    expect(parseExposedId(`${A}/w0/e1`)).toEqual({ in: 'program', programId: A, storedId: `${A}/w0/e1` });
+    expect(parseExposedId(U)).toEqual({ in: 'any program', storedId: U });
+    expect(parseExposedId('1')).toEqual({ in: 'no program', storedId: '1' });
+    expect(exposedIdIn(null, '1')).toBe('1');
+    expect(exposedIdIn(A, '1')).toBe(`${A}:1`);
   });
 
   it('gives the two programs of a blob with the same legacy ids different ids', () => {
@@ -76,11 +77,11 @@ describe('exposed workout and exercise ids', () => {
     );
   });
 
-  it('never exposes an id that reads as another program\'s, a UUID it is not, or an ambiguous one', () => {
+  it('never exposes an id that reads as another program\'s, a UUID it is not, or one logged outside any program', () => {
     fc.assert(
       fc.property(itemArb, ([p, s]) => {
         const exposed = exposedId(p, s);
-        expect(parseExposedId(exposed)).toEqual({ programId: isUuid(s) ? null : p, storedId: s });
+        expect(parseExposedId(exposed)).toEqual(isUuid(s) ? { in: 'any program', storedId: s } : { in: 'program', programId: p, storedId: s });
         if (!isUuid(s)) expect(isUuid(exposed)).toBe(false);
       }),
     );

@@ -70,7 +70,7 @@ describe('two old programs sharing legacy ids', () => {
       expect(b).toMatchObject({ exerciseId: `${B}:1`, performedAt: TWO_OLD_PROGRAMS_HISTORY.b.startedAt, sets: [{ exerciseId: `${B}:1`, weightKg: 40 }] });
       expect(a.id).not.toBe(b.id);
 
-      // An unqualified legacy id could be either program's: it names no exercise (null, as an unknown id).
+      // Unqualified, a legacy id names history logged outside any program, never either program's.
       expect(await lastPerformance(app, ['1'])).toEqual([null]);
 
       // startSession and logSet take the exposed ids; the session's workout and sets show them.

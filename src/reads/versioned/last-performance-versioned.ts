@@ -36,7 +36,7 @@ export async function selectLastPerformanceVersioned(
     'selectLastPerformanceVersioned',
     `with wanted as materialized (
        -- Each wanted stable id with every exercise-version row of it (index: user, stable id): one lookup per id, not one per set probed.
-       select w.wanted_id, w.exercise_id, w.program_id,
+       select w.wanted_id, w.exercise_id, w.any_program, w.program_id,
               coalesce((select array_agg(e.id) from program_version_exercises e where e.user_id = ? and e.exercise_id = w.exercise_id), '{}') as version_ids
        from ${WANTED_EXERCISES} w
      ), latest as (
