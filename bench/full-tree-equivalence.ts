@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { exposedId } from '../src/domain/exposed-ids.js';
 
 /**
  * One shape for the full tree, whoever answered: ours (both paths), the
@@ -66,11 +67,11 @@ export function canonicalFromPeer(response: Json): CanonicalTree {
     id: p.id,
     name: p.name,
     workouts: version.programVersionWorkoutsByProgramVersionId.nodes.map((w: Json) => ({
-      id: w.workoutId,
+      id: exposedId(p.id, w.workoutId), // the ceiling serves stored ids; the subgraph exposes them
       name: w.name,
       position: w.position,
       exercises: w.programVersionExercisesByProgramVersionIdAndProgramVersionWorkoutId.nodes.map((e: Json) => ({
-        id: e.exerciseId,
+        id: exposedId(p.id, e.exerciseId),
         name: e.name,
         notes: e.notes,
         sets: prescription(e.sets),
@@ -79,7 +80,7 @@ export function canonicalFromPeer(response: Json): CanonicalTree {
     })),
     schedule: version.programVersionSchedulesByProgramVersionId.nodes.map((s: Json) => ({
       dayOfWeek: s.dayOfWeek,
-      workoutId: s.programVersionWorkoutByProgramVersionIdAndProgramVersionWorkoutId.workoutId,
+      workoutId: exposedId(p.id, s.programVersionWorkoutByProgramVersionIdAndProgramVersionWorkoutId.workoutId),
     })),
   };
 }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays, layOutCalendar, parseDate } from '../domain/calendar.js';
+import { exposedId, parseExposedId, type ParsedExposedId } from '../domain/exposed-ids.js';
 import { HISTORY_LIMITS } from '../domain/history-limits.js';
 import {
   selectSessionPage,
@@ -10,7 +11,7 @@ import {
   toPerformedSetModel,
   toSessionModel,
 } from '../sessions/session-store.js';
-import { workoutModels, type ExercisePerformanceModel, type SessionModel, type WorkoutModel } from './models.js';
+import { withExposedExercise, workoutModels, type ExercisePerformanceModel, type SessionModel, type WorkoutModel } from './models.js';
 import type { ProgramSource } from './program-source.js';
 import type { ReadPath } from './read-path.js';
 
@@ -20,10 +21,16 @@ import type { ReadPath } from './read-path.js';
  */
 export const UNKNOWN_WORKOUT_NAME = 'Unnamed workout';
 
+/** An exercise whose last performance is wanted: its exposed id, and the stored id (in one program, or anywhere for a UUID) history logged. */
+export interface WantedExercise {
+  readonly exposedId: string;
+  readonly parsed: ParsedExposedId;
+}
+
 export interface ReadPathParts {
   readonly programs: ProgramSource;
-  /** Last performance of many exercises in one statement. */
-  readonly lastPerformance: (exerciseIds: readonly string[]) => Promise<Map<string, ExercisePerformanceModel>>;
+  /** Last performance of many exercises in one statement, by exposed id. */
+  readonly lastPerformance: (exercises: readonly WantedExercise[]) => Promise<Map<string, ExercisePerformanceModel>>;
   /** A path may know a session's workout name better than from the program as it is now (e.g. from the version it was logged on). */
   readonly loggedWorkoutName?: (session: SessionModel) => Promise<string | null>;
 }
@@ -52,7 +59,7 @@ export function composeReadPath(em: EntityManager, userId: string, parts: ReadPa
     );
   });
   const lastPerformance = new DataLoader(async (exerciseIds: readonly string[]) => {
-    const found = await parts.lastPerformance(exerciseIds);
+    const found = await parts.lastPerformance(exerciseIds.map((id) => ({ exposedId: id, parsed: parseExposedId(id) })));
     return exerciseIds.map((id) => found.get(id) ?? null);
   });
 
@@ -60,7 +67,8 @@ export function composeReadPath(em: EntityManager, userId: string, parts: ReadPa
     if (!session.programId || !session.workoutId) return null;
     const program = await programs.byId(session.programId);
     if (!program) return null;
-    return workoutModels(program.model.id, program.model.content).find((w) => w.id === session.workoutId) ?? null;
+    const workoutId = exposedId(program.model.id, session.workoutId);
+    return workoutModels(program.model.id, program.model.content).find((w) => w.id === workoutId) ?? null;
   };
 
   return {
@@ -75,7 +83,7 @@ export function composeReadPath(em: EntityManager, userId: string, parts: ReadPa
       const rows = await selectSessionPage(em, userId, first, after);
       return { sessions: rows.slice(0, first).map(toSessionModel), hasNextPage: rows.length > first };
     },
-    sessionSets: (session) => sets.load(session.id),
+    sessionSets: async (session) => (await sets.load(session.id)).map((set) => withExposedExercise(set, session.programId)),
     sessionWorkout,
     async sessionWorkoutName(session) {
       // Rows logged before Phase 1 have no snapshot: derive the name — from the

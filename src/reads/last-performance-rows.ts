@@ -2,10 +2,32 @@ import { z } from 'zod';
 import { SET_COLUMNS, setRow, timestamp } from '../db/rows.js';
 import { HISTORY_LIMITS } from '../domain/history-limits.js';
 import { toPerformedSetModel } from '../sessions/session-store.js';
-import type { ExercisePerformanceModel } from './models.js';
+import { pgArray } from '../db/pg-array.js';
+import type { ParsedExposedId } from '../domain/exposed-ids.js';
+import type { WantedExercise } from './compose-read-path.js';
+import { withExposedExercise, type ExercisePerformanceModel } from './models.js';
+
+/**
+ * The wanted exercises as rows `w(wanted_id, exercise_id, any_program, program_id)`
+ * from three array parameters: the exposed id asked for, the stored id history
+ * logged, and where it was logged — `*` in any program (a UUID), a program id,
+ * or '' outside any program. Bind `wantedParams(...)` in its place.
+ */
+export const WANTED_EXERCISES = `(select distinct w.wanted_id, w.exercise_id, w.program_key = '*' as any_program,
+     case when w.program_key in ('*', '') then null else w.program_key::uuid end as program_id
+   from unnest(?::text[], ?::text[], ?::text[]) as w(wanted_id, exercise_id, program_key))`;
+
+const programKey = (parsed: ParsedExposedId): string => (parsed.in === 'program' ? parsed.programId : parsed.in === 'any program' ? '*' : '');
+
+export function wantedParams(wanted: readonly WantedExercise[]): string[] {
+  return [pgArray(wanted.map((w) => w.exposedId)), pgArray(wanted.map((w) => w.parsed.storedId)), pgArray(wanted.map((w) => programKey(w.parsed)))];
+}
+
+/** A session `s` may hold the wanted exercise of row `w`: a legacy id is reused by other programs, so it counts in its own program only. */
+export const SESSION_OF_WANTED = (w: string) => `(${w}.any_program or s.program_id is not distinct from ${w}.program_id)`;
 
 /** What both last-performance statements select: the wanted id, a set, and its session (prefixed `s_`). */
-export const LAST_PERFORMANCE_COLUMNS = `latest.exercise_id as wanted_id, ${SET_COLUMNS},
+export const LAST_PERFORMANCE_COLUMNS = `latest.wanted_id, ${SET_COLUMNS},
   s.id as s_id, s.user_id as s_user_id, s.program_id as s_program_id, s.workout_id as s_workout_id,
   s.workout_name_snapshot as s_workout_name_snapshot, s.started_at as s_started_at, s.completed_at as s_completed_at,
   s.program_version_id as s_program_version_id, s.workout_version_id as s_workout_version_id`;
@@ -30,10 +52,10 @@ export function groupPerformances(rows: readonly z.output<typeof lastPerformance
   for (const r of rows) {
     const list = sets.get(r.wanted_id);
     if (list) {
-      if (list.length < HISTORY_LIMITS.maxSetsPerPerformance) list.push(toPerformedSetModel(r));
+      if (list.length < HISTORY_LIMITS.maxSetsPerPerformance) list.push(withExposedExercise(toPerformedSetModel(r), r.s_program_id));
       continue;
     }
-    const own = [toPerformedSetModel(r)];
+    const own = [withExposedExercise(toPerformedSetModel(r), r.s_program_id)];
     sets.set(r.wanted_id, own);
     result.set(r.wanted_id, {
       exerciseId: r.wanted_id,

@@ -1,4 +1,5 @@
 import type { Renaming, ScheduledWorkout, VersionChanges } from '../domain/diff-versions.js';
+import { exposedContent, exposedIdIn } from '../domain/exposed-ids.js';
 import type { Exercise, ProgramContent, SetPrescription } from '../domain/program.js';
 
 /**
@@ -38,10 +39,11 @@ export interface ScheduleEntryModel {
  * Object identity. Normalised client caches merge every object of one type
  * with the same `id`, so an id names one thing with one set of values in
  * every response: the current program's workouts and exercises carry the
- * stable ids; a version's content is a snapshot whose ids are scoped to the
- * version (`<version id>/<stable id>`); a prescribed set is `<owner id>/<index>`.
- * All of it is derived from what both read paths return, so both give the
- * same ids for the same data.
+ * stable ids in their exposed form (a legacy id such as "1" qualified by its
+ * program, see `exposedId`); a version's content is a snapshot whose ids are
+ * scoped to the version (`<version id>/<exposed stable id>`); a prescribed set
+ * is `<owner id>/<index>`. All of it is derived from what both read paths
+ * return, so both give the same ids for the same data.
  */
 
 /** A prescribed set with its id: `<id of the exercise or exercise snapshot>/<0-based index>`. */
@@ -167,9 +169,9 @@ export interface SessionPage {
   readonly hasNextPage: boolean;
 }
 
-/** Workouts of a program content as models (positions are array indexes). */
+/** Workouts of a program content as models, with exposed ids (positions are array indexes). */
 export function workoutModels(programId: string, content: ProgramContent): WorkoutModel[] {
-  return content.workouts.map((w, position) => ({ programId, id: w.id, name: w.name, position, exercises: w.exercises }));
+  return exposedContent(programId, content).workouts.map((w, position) => ({ programId, id: w.id, name: w.name, position, exercises: w.exercises }));
 }
 
 /** The schedule with each entry's workout; an entry whose index points nowhere is left out. */
@@ -185,8 +187,12 @@ export function prescribedSets(ownerId: string, sets: readonly SetPrescription[]
 /** The id an exercise has as a snapshot in a version. */
 export const exerciseSnapshotId = (versionId: string, exerciseId: string): string => `${versionId}/${exerciseId}`;
 
-/** A version's workouts as snapshots, with ids scoped to the version. */
-export function workoutSnapshots(versionId: string, content: ProgramContent): WorkoutSnapshotModel[] {
+/** What snapshots are built from: a version of a program, with its content as stored. */
+export type VersionContent = Pick<ProgramVersionModel, 'id' | 'programId' | 'content'>;
+
+/** A version's workouts as snapshots, with exposed stable ids and ids scoped to the version. */
+export function workoutSnapshots({ id: versionId, programId, content: stored }: VersionContent): WorkoutSnapshotModel[] {
+  const content = exposedContent(programId, stored);
   return content.workouts.map((w, position) => ({
     id: `${versionId}/${w.id}`,
     workoutId: w.id,
@@ -200,8 +206,8 @@ export function workoutSnapshots(versionId: string, content: ProgramContent): Wo
 }
 
 /** A version's schedule as snapshots; an entry whose index points nowhere is left out. */
-export function scheduleSnapshots(versionId: string, content: ProgramContent): ScheduleSnapshotEntryModel[] {
-  return scheduleOf(versionId, content, workoutSnapshots(versionId, content));
+export function scheduleSnapshots(version: VersionContent): ScheduleSnapshotEntryModel[] {
+  return scheduleOf(version.id, version.content, workoutSnapshots(version));
 }
 
 /**
@@ -218,4 +224,9 @@ function scheduleOf<W>(scopeId: string, content: ProgramContent, workouts: reado
     perDay.set(e.dayOfWeek, n + 1);
     return [{ id: `${scopeId}/${e.dayOfWeek}/${n}`, dayOfWeek: e.dayOfWeek, workout }];
   });
+}
+
+/** A logged set with its exercise id as clients see it: qualified by the session's program where it is a legacy id (as logged when the session has no program). */
+export function withExposedExercise(set: PerformedSetModel, programId: string | null): PerformedSetModel {
+  return set.exerciseId === null ? set : { ...set, exerciseId: exposedIdIn(programId, set.exerciseId) };
 }

@@ -10,6 +10,7 @@ import { selectProgramsByIds } from '../programs/program-store.js';
 import type { SessionModel } from '../reads/models.js';
 import { currentContent } from './program-lock.js';
 import type { WritePath } from './write-path.js';
+import { storedId } from '../domain/exposed-ids.js';
 
 /** How far in the future a client clock may put a session start or end. */
 const CLOCK_SKEW_MS = 24 * 3_600_000;
@@ -68,7 +69,10 @@ export class SessionWriter {
     if (violations.length > 0) throw AppError.invalid('set', violations);
     return inTransaction(this.em, async (tx) => {
       const session = await this.lockOpenSession(tx, sessionId);
-      const { exercise, exerciseVersionId } = await this.exerciseOf(tx, session, set.exerciseId);
+      // The input is an exposed id: mapped back within the session's program.
+      const programId = session.program?.id ?? null;
+      const exerciseId = programId ? storedId(programId, set.exerciseId) : set.exerciseId;
+      const { exercise, exerciseVersionId } = await this.exerciseOf(tx, session, exerciseId);
       // The session row is locked: no other set of it can be logged between this check and the insert.
       if ((await tx.count(WorkoutSessionSetEntity, { session: session.id, exerciseId: exercise.id, setNumber: set.setNumber })) > 0) {
         throw AppError.conflict(`set ${set.setNumber} of exercise ${JSON.stringify(exercise.id)} is already logged in this session`);

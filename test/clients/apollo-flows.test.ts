@@ -18,11 +18,6 @@ import { insertTwoOldPrograms, TWO_OLD_PROGRAMS_USER } from './two-old-programs.
  * exercise without one, compact sets).
  */
 
-/**
- * Switch on once legacy blob ids are program-qualified: a user with two old
- * programs whose blobs both say "1", "2" gets `Workout:1` twice today.
- */
-const LEGACY_IDS_QUALIFIED_BY_PROGRAM = false;
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const WEEK = { from: '2026-11-16', to: '2026-11-22' };
@@ -164,7 +159,7 @@ describe.each(PATHS)('Apollo Client 4, default cache, README flows — $name', (
     await runFlows(app.app.url, user.id, path.backfill);
   }, 300_000);
 
-  (LEGACY_IDS_QUALIFIED_BY_PROGRAM ? describe : describe.skip)('pending the program-qualified legacy ids', () => {
+  describe('a user with two old programs whose blobs share the ids "1", "2"', () => {
     it.each(PENDING_USERS)('$name: after every step the cache answers every query as the network does, and Apollo Client prints nothing', async (user) => {
       await runFlows(app.app.url, user.id, path.backfill);
     }, 300_000);

@@ -28,8 +28,6 @@ import * as doc from './client-documents.js';
  * reaches was never seen in an answer.
  */
 
-/** Switch on once legacy blob ids are program-qualified (the same switch as in apollo-flows.test.ts). */
-const LEGACY_IDS_QUALIFIED_BY_PROGRAM = false;
 
 const DEPTH = 4;
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -261,7 +259,7 @@ function checkUser(userId: string) {
 describe('one identity per object, over queries built from the schema', () => {
   for (const user of USERS) describe(user.name, () => checkUser(user.id));
 
-  (LEGACY_IDS_QUALIFIED_BY_PROGRAM ? describe : describe.skip)('pending the program-qualified legacy ids', () => {
+  describe('a user with two old programs whose blobs share the ids "1", "2"', () => {
     for (const user of PENDING_USERS) describe(user.name, () => checkUser(user.id));
   });
 

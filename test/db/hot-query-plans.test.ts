@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { athleteId, libraryProgramIds, libraryUserId, seedCorpus } from '../../bench/seed-corpus.js';
 import { runBackfill } from '../../src/backfill/backfill-runner.js';
+import { exposedId } from '../../src/domain/exposed-ids.js';
 import { createLegacyReadPath } from '../../src/reads/legacy/legacy-read-path.js';
 import type { ReadPath } from '../../src/reads/read-path.js';
 import { createVersionedReadPath } from '../../src/reads/versioned/versioned-read-path.js';
@@ -43,7 +44,8 @@ beforeAll(async () => {
     const user = athleteId(3);
     const read = async (path: ReadPath) => {
       const program = await path.activeProgram();
-      const exerciseIds = program!.content.workouts.flatMap((w) => w.exercises.map((e) => e.id));
+      // As clients send them: exposed ids (legacy ids qualified by their program).
+      const exerciseIds = program!.content.workouts.flatMap((w) => w.exercises.map((e) => exposedId(program!.id, e.id)));
       await Promise.all(exerciseIds.map((id) => path.lastPerformance(id)));
       const page = await path.sessions(20, null);
       await Promise.all(page.sessions.map((s) => path.sessionSets(s)));

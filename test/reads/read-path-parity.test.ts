@@ -4,22 +4,27 @@ import { seedDemoData } from '../../src/seed/seed-demo.js';
 import { COMPLETE_SESSION, CREATE_PROGRAM, DELETE_WORKOUT, LOG_SET, MODIFY_PROGRAM, START_SESSION, upperLower, ACTIVATE_PROGRAM } from '../support/fixtures.js';
 import { ok, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { insertTwoOldPrograms, twoOldProgramsIds } from '../support/two-old-programs.js';
+import { exposedId } from '../../src/domain/exposed-ids.js';
 
 /**
  * For the same data, the legacy and the versioned read paths return identical
  * results for every field both can compute. The data: the demo set (Phase 1
  * blobs, pre-Phase-1 blobs, broken schedules, a soft-deleted program, months of
  * history) plus edits and sessions made before and after versioned writes,
- * then the backfill — as a real deployment reaches Phase 4.
+ * a user with two old programs sharing legacy ids ("1", "2"), then the
+ * backfill — as a real deployment reaches Phase 4.
  */
 let db: TestDatabase;
 let legacy: TestApp; // WRITES on, READS off
 let versioned: TestApp; // WRITES on, READS on
 const EXTRA_USER = '70000000-0000-4000-8000-000000000001';
+const TWO_OLD_PROGRAMS = twoOldProgramsIds('7b000000');
 
 beforeAll(async () => {
   db = await createTestDatabase();
   await seedDemoData((sql, params) => db.sql.query(sql, params), new Date('2026-11-20T12:00:00Z'));
+  await insertTwoOldPrograms(db.sql, TWO_OLD_PROGRAMS);
   const phase1 = await startTestApp({}, db);
   const writes = await startTestApp({ PROGRAM_VERSIONING_WRITES: 'on' }, db);
   try {
@@ -86,7 +91,7 @@ async function expectSame(query: string, variables: Record<string, unknown>, use
   return { legacy: a, versioned: b };
 }
 
-const USERS = [...Object.values(DEMO_USERS), EXTRA_USER];
+const USERS = [...Object.values(DEMO_USERS), EXTRA_USER, TWO_OLD_PROGRAMS.USER];
 
 describe('legacy and versioned reads agree', () => {
   it.each(USERS)('programs and the active program, full tree with last performance (user %s)', async (userId) => {
@@ -146,13 +151,15 @@ describe('legacy and versioned reads agree', () => {
     await expectSame(`{ calendar(from: "2026-07-20", to: "2026-11-20") { date scheduled { id name position } sessions { id workoutName } } }`, {}, userId);
   });
 
-  it.each(USERS)('lastPerformance for every exercise id the user ever logged or has (user %s)', async (userId) => {
+  it.each(USERS)('lastPerformance for every exercise id the user ever logged or has, as exposed (user %s)', async (userId) => {
     const { rows } = await db.sql.query(
-      `select distinct exercise_id from workout_session_sets where user_id = $1 and exercise_id is not null
-       union select distinct exercise_id from program_version_exercises where user_id = $1 order by 1`,
+      `select distinct s.program_id, st.exercise_id from workout_session_sets st join workout_sessions s on s.id = st.session_id
+       where st.user_id = $1 and st.exercise_id is not null and s.program_id is not null
+       union select distinct v.program_id, e.exercise_id from program_version_exercises e join program_versions v on v.id = e.program_version_id
+       where e.user_id = $1 order by 1, 2`,
       [userId],
     );
-    const ids = rows.map((r) => r.exercise_id).slice(0, 200);
+    const ids = [...new Set(rows.map((r) => exposedId(r.program_id, r.exercise_id)))].slice(0, 200);
     await expectSame(`query ($ids: [ID!]!) { lastPerformance(exerciseIds: $ids) { id exerciseId performedAt session { id } sets { setNumber reps weightKg } } }`, { ids }, userId);
   });
 

@@ -45,8 +45,8 @@ describe('versioned last performance', () => {
     try {
       const fromLegacy = ok(await legacy.gql(LAST, {}, USER)).activeProgram.workouts[0].exercises[0];
       const fromVersions = ok(await versioned.gql(LAST, {}, USER)).activeProgram.workouts[0].exercises[0];
-      expect(fromLegacy).toEqual({ id: 'bench-2', lastPerformance: null });
-      expect(fromVersions).toEqual({ id: 'bench-2', lastPerformance: { performedAt: '2026-10-01T07:00:00.000Z', sets: [{ weightKg: 100 }] } });
+      expect(fromLegacy).toEqual({ id: `${PROGRAM}:bench-2`, lastPerformance: null });
+      expect(fromVersions).toEqual({ id: `${PROGRAM}:bench-2`, lastPerformance: { performedAt: '2026-10-01T07:00:00.000Z', sets: [{ weightKg: 100 }] } });
     } finally {
       await legacy.close();
       await versioned.close();

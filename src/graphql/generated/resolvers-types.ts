@@ -48,7 +48,7 @@ export type ChangeSource =
 /** An exercise of a workout, as the program holds it now. */
 export type Exercise = {
   __typename?: 'Exercise';
-  /** Stable exercise id: kept across edits, unique within the program. */
+  /** Stable exercise id: kept across edits, the same on every read path. Unique across the user's programs: a UUID, or for an exercise from before Phase 1 its id qualified by its program (`<program id>:<id>`, or `<program id>/w<i>/e<j>` where it had none). */
   id: Scalars['ID']['output'];
   /** The caller's last performance of this exercise, or null. */
   lastPerformance?: Maybe<ExercisePerformance>;
@@ -62,7 +62,7 @@ export type Exercise = {
 
 /** An exercise of a workout. */
 export type ExerciseInput = {
-  /** The stable id of an existing exercise, if known; a hint only, never required. */
+  /** The `Exercise.id` of an existing exercise, if known; a hint only, never required. */
   id?: InputMaybe<Scalars['ID']['input']>;
   /** Exercise name, 1–120 characters, one line: control and bidirectional-formatting characters are refused. */
   name: Scalars['String']['input'];
@@ -92,7 +92,7 @@ export type ExerciseMove = {
 /** The last time the caller performed an exercise. */
 export type ExercisePerformance = {
   __typename?: 'ExercisePerformance';
-  /** The stable exercise id asked for. */
+  /** The stable exercise id asked for (an `Exercise.id`). */
   exerciseId: Scalars['ID']['output'];
   /** `<session id>/<exerciseId>`: this exercise's performance in that session. */
   id: Scalars['ID']['output'];
@@ -135,7 +135,7 @@ export type ExerciseRenaming = {
 /** An exercise as it stood in one program version. */
 export type ExerciseSnapshot = {
   __typename?: 'ExerciseSnapshot';
-  /** The stable exercise id (the `Exercise.id` of the same exercise in the current program, while it exists). */
+  /** The stable exercise id, in the form of `Exercise.id` (the `Exercise.id` of the same exercise in the current program, while it exists). */
   exerciseId: Scalars['ID']['output'];
   /** `<version id>/<exerciseId>`: this exercise in this version. */
   id: Scalars['ID']['output'];
@@ -151,7 +151,7 @@ export type ExerciseSnapshot = {
 
 /** One set as performed. */
 export type LoggedSetInput = {
-  /** Stable id of an exercise of the session's workout. */
+  /** The `Exercise.id` of an exercise of the session's program (an id from before Phase 1 may also be sent unqualified). */
   exerciseId: Scalars['ID']['input'];
   /** Repetitions done. */
   reps?: InputMaybe<Scalars['Int']['input']>;
@@ -269,7 +269,7 @@ export type PerformedSet = {
   __typename?: 'PerformedSet';
   /** When the set was logged. */
   completedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Stable id of the exercise, when it was known at logging time. */
+  /** Stable id of the exercise, when it was known at logging time, in the form of `Exercise.id` (qualified by the session's program for an id from before Phase 1). */
   exerciseId?: Maybe<Scalars['ID']['output']>;
   /** The exercise name shown when the set was logged. */
   exerciseName: Scalars['String']['output'];
@@ -601,7 +601,7 @@ export type Workout = {
   __typename?: 'Workout';
   /** Exercises in order. */
   exercises: Array<Exercise>;
-  /** Stable workout id: kept across edits, the same on every read path. */
+  /** Stable workout id: kept across edits, the same on every read path. Unique across the user's programs: a UUID, or for a workout from before Phase 1 its id qualified by its program (`<program id>:<id>`, or `<program id>/w<i>` where it had none). */
   id: Scalars['ID']['output'];
   /** Workout name. */
   name: Scalars['String']['output'];
@@ -613,7 +613,7 @@ export type Workout = {
 export type WorkoutInput = {
   /** Exercises in order. */
   exercises: Array<ExerciseInput>;
-  /** The stable id of an existing workout, if known; a hint only, never required. */
+  /** The `Workout.id` of an existing workout, if known; a hint only, never required. */
   id?: InputMaybe<Scalars['ID']['input']>;
   /** Workout name, 1–120 characters, one line: control and bidirectional-formatting characters are refused. */
   name: Scalars['String']['input'];
@@ -669,7 +669,7 @@ export type WorkoutSnapshot = {
   name: Scalars['String']['output'];
   /** 0-based position in this version. */
   position: Scalars['Int']['output'];
-  /** The stable workout id (the `Workout.id` of the same workout in the current program, while it exists). */
+  /** The stable workout id, in the form of `Workout.id` (the `Workout.id` of the same workout in the current program, while it exists). */
   workoutId: Scalars['ID']['output'];
 };
 

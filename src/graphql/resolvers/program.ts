@@ -1,4 +1,5 @@
 import { diffVersions } from '../../domain/diff-versions.js';
+import { exposedContent } from '../../domain/exposed-ids.js';
 import type { ProgramContent } from '../../domain/program.js';
 import { isUuid } from '../../domain/uuid.js';
 import { prescribedSets, scheduleModels, scheduleSnapshots, workoutModels, workoutSnapshots } from '../../reads/models.js';
@@ -32,13 +33,15 @@ export const programResolvers: Resolvers = {
     __resolveReference: (ref, ctx) => (isUuid(ref.id) ? requireCaller(ctx).versions.version(ref.id.toLowerCase()) : null),
     changes: async (version, _, ctx) => {
       const parent = version.parentId ? await requireCaller(ctx).versions.version(version.parentId) : null;
-      const changes = diffVersions(parent?.content ?? EMPTY_CONTENT, version.content, parent?.name ?? '', version.name);
+      // Diffed in exposed ids: the changes name items as the snapshots do.
+      const exposed = (content: ProgramContent) => exposedContent(version.programId, content);
+      const changes = diffVersions(exposed(parent?.content ?? EMPTY_CONTENT), exposed(version.content), parent?.name ?? '', version.name);
       return versionChangesModel(version.id, parent?.id ?? null, changes);
     },
     parent: (version, _, ctx) => (version.parentId ? requireCaller(ctx).versions.version(version.parentId) : null),
     program: async (version, _, ctx) => found(await requireCaller(ctx).reads.program(version.programId), 'Program', version.programId),
-    workouts: (version) => workoutSnapshots(version.id, version.content),
-    schedule: (version) => scheduleSnapshots(version.id, version.content),
+    workouts: (version) => workoutSnapshots(version),
+    schedule: (version) => scheduleSnapshots(version),
   },
   Exercise: {
     sets: (exercise) => prescribedSets(exercise.id, exercise.sets),

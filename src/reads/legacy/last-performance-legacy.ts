@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray } from '../../db/pg-array.js';
 import { queryRows } from '../../db/sql.js';
-import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceRow } from '../last-performance-rows.js';
+import type { WantedExercise } from '../compose-read-path.js';
+import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceRow, SESSION_OF_WANTED, WANTED_EXERCISES, wantedParams } from '../last-performance-rows.js';
 import type { ExercisePerformanceModel } from '../models.js';
 
 /**
@@ -11,23 +11,24 @@ import type { ExercisePerformanceModel } from '../models.js';
  * probed for a set of it — a recently trained exercise is found in the first
  * few sessions — joined back to that session's sets of it. Measured on a
  * 6M-set corpus: 0.7–2.4 ms for 26 exercises, against 13–17 ms for reading
- * every set of each exercise and sorting.
+ * every set of each exercise and sorting. A legacy id ("1") is looked for in
+ * its own program's sessions only: other programs reuse it.
  */
 export async function selectLastPerformanceLegacy(
   em: EntityManager,
   userId: string,
-  exerciseIds: readonly string[],
+  wanted: readonly WantedExercise[],
 ): Promise<Map<string, ExercisePerformanceModel>> {
   const rows = await queryRows(
     em,
     'selectLastPerformanceLegacy',
     `with latest as (
-       select w.exercise_id, l.session_id
-       from (select distinct unnest(?::text[]) as exercise_id) w
+       select w.wanted_id, w.exercise_id, l.session_id
+       from ${WANTED_EXERCISES} w
        cross join lateral (
          select s.id as session_id
          from workout_sessions s
-         where s.user_id = ? and s.completed_at is not null
+         where s.user_id = ? and s.completed_at is not null and ${SESSION_OF_WANTED('w')}
            and exists (select 1 from workout_session_sets st where st.session_id = s.id and st.exercise_id = w.exercise_id)
          order by s.started_at desc, s.id desc
          limit 1
@@ -38,8 +39,8 @@ export async function selectLastPerformanceLegacy(
      from latest
      join workout_sessions s on s.id = latest.session_id
      join workout_session_sets st on st.session_id = latest.session_id and st.exercise_id = latest.exercise_id
-     order by latest.exercise_id, st.set_number, st.id`,
-    [pgArray(exerciseIds), userId, userId],
+     order by latest.wanted_id, st.set_number, st.id`,
+    [...wantedParams(wanted), userId, userId],
     lastPerformanceRow,
     { prepare: true },
   );

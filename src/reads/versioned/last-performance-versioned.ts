@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgArray } from '../../db/pg-array.js';
 import { queryRows } from '../../db/sql.js';
-import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceRow } from '../last-performance-rows.js';
+import type { WantedExercise } from '../compose-read-path.js';
+import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceRow, SESSION_OF_WANTED, WANTED_EXERCISES, wantedParams } from '../last-performance-rows.js';
 import type { ExercisePerformanceModel } from '../models.js';
 
 /**
@@ -22,27 +22,30 @@ const SET_OF_WANTED = (w: string) => `coalesce(st.exercise_version_id = any(${w}
  * caller's sessions newest first, probed for a set of it. The caller's sets
  * are linked to the caller's own version rows (the writers and the backfill
  * link within one user), so the version rows are looked up by (user, stable id).
+ * A legacy id ("1") is looked for in its own program's sessions only: other
+ * programs reuse it (their version rows are found too, but their sets are in
+ * their own programs' sessions).
  */
 export async function selectLastPerformanceVersioned(
   em: EntityManager,
   userId: string,
-  exerciseIds: readonly string[],
+  wanted: readonly WantedExercise[],
 ): Promise<Map<string, ExercisePerformanceModel>> {
   const rows = await queryRows(
     em,
     'selectLastPerformanceVersioned',
     `with wanted as materialized (
        -- Each wanted stable id with every exercise-version row of it (index: user, stable id): one lookup per id, not one per set probed.
-       select w.exercise_id,
+       select w.wanted_id, w.exercise_id, w.any_program, w.program_id,
               coalesce((select array_agg(e.id) from program_version_exercises e where e.user_id = ? and e.exercise_id = w.exercise_id), '{}') as version_ids
-       from (select distinct unnest(?::text[]) as exercise_id) w
+       from ${WANTED_EXERCISES} w
      ), latest as (
-       select w.exercise_id, w.version_ids, l.session_id
+       select w.wanted_id, w.exercise_id, w.version_ids, l.session_id
        from wanted w
        cross join lateral (
          select s.id as session_id
          from workout_sessions s
-         where s.user_id = ? and s.completed_at is not null
+         where s.user_id = ? and s.completed_at is not null and ${SESSION_OF_WANTED('w')}
            and exists (select 1 from workout_session_sets st where st.session_id = s.id and ${SET_OF_WANTED('w')})
          order by s.started_at desc, s.id desc
          limit 1
@@ -54,8 +57,8 @@ export async function selectLastPerformanceVersioned(
      from latest
      join workout_sessions s on s.id = latest.session_id
      join workout_session_sets st on st.session_id = latest.session_id and ${SET_OF_WANTED('latest')}
-     order by latest.exercise_id, st.set_number, st.id`,
-    [userId, pgArray(exerciseIds), userId, userId],
+     order by latest.wanted_id, st.set_number, st.id`,
+    [userId, ...wantedParams(wanted), userId, userId],
     lastPerformanceRow,
     { prepare: true },
   );
