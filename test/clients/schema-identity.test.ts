@@ -36,7 +36,7 @@ const USERS = [
   { name: 'bob (pre-Phase-1 blob)', id: DEMO_USERS.bob },
   { name: 'casey (broken schedule, a soft-deleted program)', id: DEMO_USERS.casey },
 ];
-const PENDING_USERS = [{ name: 'a user with two old programs sharing ids "1", "2"', id: TWO_OLD_PROGRAMS_USER }];
+const TWO_OLD_PROGRAMS_USERS = [{ name: 'a user with two old programs sharing ids "1", "2"', id: TWO_OLD_PROGRAMS_USER }];
 /** Refusals that mean "too big": the query is split and asked again in parts. */
 const TOO_BIG = new Set(['OPERATION_TOO_EXPENSIVE', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
 
@@ -260,7 +260,7 @@ describe('one identity per object, over queries built from the schema', () => {
   for (const user of USERS) describe(user.name, () => checkUser(user.id));
 
   describe('a user with two old programs whose blobs share the ids "1", "2"', () => {
-    for (const user of PENDING_USERS) describe(user.name, () => checkUser(user.id));
+    for (const user of TWO_OLD_PROGRAMS_USERS) describe(user.name, () => checkUser(user.id));
   });
 
   it('visited every type with an id that Query reaches (new types are covered without editing this test)', () => {
