@@ -11,7 +11,7 @@ import {
   toPerformedSetModel,
   toSessionModel,
 } from '../sessions/session-store.js';
-import { withExposedExercise, workoutModels, type ExercisePerformanceModel, type SessionModel, type WorkoutModel } from './models.js';
+import { withExposedExercise, workoutModels, type ExercisePerformanceModel, type SessionModel, type WorkoutModel } from '../models/read-models.js';
 import type { ProgramSource } from './program-source.js';
 import type { ReadPath } from './read-path.js';
 

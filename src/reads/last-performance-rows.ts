@@ -5,7 +5,7 @@ import { toPerformedSetModel } from '../sessions/session-store.js';
 import { pgArray } from '../db/pg-array.js';
 import type { ParsedExposedId } from '../domain/exposed-ids.js';
 import type { WantedExercise } from './compose-read-path.js';
-import { withExposedExercise, type ExercisePerformanceModel } from './models.js';
+import { withExposedExercise, type ExercisePerformanceModel } from '../models/read-models.js';
 
 /**
  * The wanted exercises as rows `w(wanted_id, exercise_id, any_program, program_id)`

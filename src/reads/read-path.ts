@@ -7,7 +7,7 @@ import type {
   SessionModel,
   SessionPage,
   WorkoutModel,
-} from './models.js';
+} from '../models/read-models.js';
 
 /**
  * Everything the GraphQL surface reads, for one caller. Two implementations —

@@ -1,5 +1,5 @@
 import { isUuid } from '../domain/uuid.js';
-import type { SessionModel } from '../reads/models.js';
+import type { SessionModel } from '../models/read-models.js';
 import type { SessionCursor } from './session-store.js';
 
 /** Opaque page cursors: base64url of `<startedAt ISO>|<id>`, the keyset of the newest-first order. */

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { queryRows } from '../db/sql.js';
 import { differingPaths } from '../domain/differing-paths.js';
-import type { ExercisePerformanceModel, SessionModel, SessionPage } from '../reads/models.js';
+import type { ExercisePerformanceModel, SessionModel, SessionPage } from '../models/read-models.js';
 import type { ReadPath } from '../reads/read-path.js';
 import type { ReadPathPair } from '../reads/read-snapshot.js';
 import { lastPerformanceAgrees } from '../reads/shadow/shadow-compare.js';

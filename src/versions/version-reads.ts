@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ProgramVersionModel } from '../reads/models.js';
+import type { ProgramVersionModel } from '../models/read-models.js';
 import { selectVersionIdsOfPrograms } from './version-store.js';
 import { createVersionTreeLoader } from './version-trees.js';
 import type { VersionTree } from './version-tree.js';

@@ -10,7 +10,7 @@ import { removeWorkout } from '../domain/schedule-repair.js';
 import { isUuid } from '../domain/uuid.js';
 import { AppError } from '../errors.js';
 import { programModelOfRow } from '../programs/program-content.js';
-import type { ProgramModel } from '../reads/models.js';
+import type { ProgramModel } from '../models/read-models.js';
 import { selectVersionIdByNumber } from '../versions/version-store.js';
 import { createVersionTreeLoader, requireTree } from '../versions/version-trees.js';
 import { lockProgramsOfUser, setActiveProgram } from './program-activation.js';

@@ -7,7 +7,7 @@ import type { Exercise } from '../domain/program.js';
 import { isUuid } from '../domain/uuid.js';
 import { AppError } from '../errors.js';
 import { selectProgramsByIds } from '../programs/program-store.js';
-import type { SessionModel } from '../reads/models.js';
+import type { SessionModel } from '../models/read-models.js';
 import { currentContent } from './program-lock.js';
 import type { WritePath } from './write-path.js';
 import { storedId } from '../domain/exposed-ids.js';
