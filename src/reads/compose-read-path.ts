@@ -10,7 +10,7 @@ import {
   selectSetsBySessionIds,
   toPerformedSetModel,
   toSessionModel,
-} from '../sessions/session-store.js';
+} from '../store/session-store.js';
 import { withExposedExercise, workoutModels, type ExercisePerformanceModel, type SessionModel, type WorkoutModel } from '../models/read-models.js';
 import type { ProgramSource } from './program-source.js';
 import type { ReadPath } from './read-path.js';

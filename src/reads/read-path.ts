@@ -1,4 +1,4 @@
-import type { SessionCursor } from '../sessions/session-store.js';
+import type { SessionCursor } from '../store/session-store.js';
 import type {
   CalendarDayModel,
   ExercisePerformanceModel,

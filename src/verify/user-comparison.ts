@@ -6,7 +6,7 @@ import type { ExercisePerformanceModel, SessionModel, SessionPage } from '../mod
 import type { ReadPath } from '../reads/read-path.js';
 import type { ReadPathPair } from '../reads/read-snapshot.js';
 import { lastPerformanceAgrees } from '../reads/shadow/shadow-compare.js';
-import { blobSync } from '../versions/blob-sync.js';
+import { blobSync } from '../store/blob-sync.js';
 import { programView, sessionView } from './read-views.js';
 
 export interface Mismatch {

@@ -6,7 +6,7 @@ import { checkLoggedSet, type LoggedSet } from '../domain/logged-set-rules.js';
 import type { Exercise } from '../domain/program.js';
 import { isUuid } from '../domain/uuid.js';
 import { AppError } from '../errors.js';
-import { selectProgramsByIds } from '../programs/program-store.js';
+import { selectProgramsByIds } from '../store/program-store.js';
 import type { SessionModel } from '../models/read-models.js';
 import { currentContent } from './program-lock.js';
 import type { WritePath } from './write-path.js';
