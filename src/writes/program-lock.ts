@@ -8,7 +8,7 @@ import { contentOfRow } from '../store/program-content.js';
 import { blobSync } from '../store/blob-sync.js';
 import { createVersionTreeLoader, requireTree } from '../store/version-tree-loader.js';
 import { rowOf } from './program-rows.js';
-import type { ProgramState } from './write-path.js';
+import type { ProgramState } from './program-state.js';
 
 /** A program locked for the rest of the transaction, with its current version's number and hash. */
 export interface LockedProgram {

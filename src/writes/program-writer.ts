@@ -15,7 +15,8 @@ import { selectVersionIdByNumber } from '../store/version-store.js';
 import { createVersionTreeLoader, requireTree } from '../store/version-tree-loader.js';
 import { lockProgramsOfUser, setActiveProgram } from './program-activation.js';
 import { currentState, type LockedProgram } from './program-lock.js';
-import type { ProgramState, WritePath } from './write-path.js';
+import type { ProgramState } from './program-state.js';
+import type { WritePath } from './write-path.js';
 
 /** What an edit is based on, for optimistic concurrency; null or absent: not checked. */
 export interface ExpectedState {

@@ -8,7 +8,8 @@ import { insertVersion } from '../store/version-store.js';
 import { createVersionTreeLoader } from '../store/version-tree-loader.js';
 import type { LockedProgram } from './program-lock.js';
 import { insertProgram, pointAt, updateProgram } from './program-rows.js';
-import type { HistoryVersions, ProgramState, SessionVersionRefs } from './write-path.js';
+import type { ProgramState } from './program-state.js';
+import type { HistoryVersions, SessionVersionRefs } from './write-path.js';
 
 /** The version steps both version-writing paths (dual write, versioned only) share. */
 
