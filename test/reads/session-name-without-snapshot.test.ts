@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 
 /*
  * A session logged before Phase 1 has no workout-name snapshot until the
- * backfill fills one in (from the blob it was logged on). Until then both read paths
+ * backfill fills one in. Until then both read paths
  * name it after the workout the row points at in the program as it is now —
  * not after the version it was logged on, which the legacy path cannot know —
  * so the paths answer alike (shadow reads and verify compare names).
