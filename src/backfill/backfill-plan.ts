@@ -1,9 +1,9 @@
 import type { ProgramRow, SessionRow, SetRow } from '../db/rows.js';
 import { duplicatedRawIds, matchSession, type MatchTarget, type VersionIndex } from '../domain/backfill/history-match.js';
 import { readLegacyBlob } from '../domain/legacy-blob.js';
-import { blobSync } from '../versions/blob-sync.js';
-import { contentHash } from '../versions/content-hash.js';
-import type { NewVersion } from '../versions/version-store.js';
+import { blobSync } from '../store/blob-sync.js';
+import { contentHash } from '../domain/content-hash.js';
+import type { NewVersion } from '../store/version-store.js';
 import { emptyCounts, type BackfillCounts, type UnmatchedItem } from './backfill-report.js';
 
 /**

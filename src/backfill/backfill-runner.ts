@@ -4,8 +4,8 @@ import pg from 'pg';
 import type { ProgramRow, SessionRow } from '../db/rows.js';
 import type { MatchTarget, VersionIndex } from '../domain/backfill/history-match.js';
 import { readLegacyBlob } from '../domain/legacy-blob.js';
-import { blobSync } from '../versions/blob-sync.js';
-import { insertVersions, selectVersionTrees, type NewVersion } from '../versions/version-store.js';
+import { blobSync } from '../store/blob-sync.js';
+import { insertVersions, selectVersionTrees, type NewVersion } from '../store/version-store.js';
 import { planHistory, planPrograms, versionTarget } from './backfill-plan.js';
 import { addCounts, emptyCounts, type BackfillCounts, type BackfillOutcome, type UnmatchedItem } from './backfill-report.js';
 import {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { restoreLegacy } from '../versions/restore-legacy.js';
+import { restoreLegacy } from '../restore-legacy/restore-legacy.js';
 import { runCommand } from './run-command.js';
 
 /** `npm run restore-legacy`: rewrite every legacy blob that is behind its program's current version. */

@@ -15,10 +15,6 @@ export type Phase =
   /** Phase 5: versions only; the blob and the program's legacy name column are no longer written. */
   | { readonly kind: 'versioned-only'; readonly name: 'phase-5' };
 
-export type PhaseKind = Phase['kind'];
-/** The phase as operators name it (logs, metric labels, the runbook). */
-export type PhaseName = Phase['name'];
-
 export const PHASES = {
   legacyOnly: Object.freeze({ kind: 'legacy-only', name: 'phase-1' }),
   dualWriteLegacyReads: Object.freeze({ kind: 'dual-write-legacy-reads', name: 'phase-2/3' }),

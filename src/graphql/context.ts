@@ -8,7 +8,7 @@ import type { ReadPath } from '../reads/read-path.js';
 import { snapshotReader } from '../reads/read-snapshot.js';
 import { withShadowReads, type ShadowReadCounter } from '../reads/shadow/shadow-read-path.js';
 import { createVersionedReadPath } from '../reads/versioned/versioned-read-path.js';
-import { createVersionReads, type VersionReads } from '../versions/version-reads.js';
+import { createVersionReads, type VersionReads } from '../reads/version-reads.js';
 import { dualWritePath } from '../writes/dual/dual-write-path.js';
 import { legacyWritePath } from '../writes/legacy/legacy-write-path.js';
 import { ProgramWriter } from '../writes/program-writer.js';

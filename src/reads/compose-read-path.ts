@@ -10,8 +10,8 @@ import {
   selectSetsBySessionIds,
   toPerformedSetModel,
   toSessionModel,
-} from '../sessions/session-store.js';
-import { withExposedExercise, workoutModels, type ExercisePerformanceModel, type SessionModel, type WorkoutModel } from './models.js';
+} from '../store/session-store.js';
+import { withExposedExercise, workoutModels, type ExercisePerformanceModel, type SessionModel, type WorkoutModel } from '../models/read-models.js';
 import type { ProgramSource } from './program-source.js';
 import type { ReadPath } from './read-path.js';
 
@@ -31,8 +31,6 @@ export interface ReadPathParts {
   readonly programs: ProgramSource;
   /** Last performance of many exercises in one statement, by exposed id. */
   readonly lastPerformance: (exercises: readonly WantedExercise[]) => Promise<Map<string, ExercisePerformanceModel>>;
-  /** A path may know a session's workout name better than from the program as it is now (e.g. from the version it was logged on). */
-  readonly loggedWorkoutName?: (session: SessionModel) => Promise<string | null>;
 }
 
 /**
@@ -86,11 +84,12 @@ export function composeReadPath(em: EntityManager, userId: string, parts: ReadPa
     sessionSets: async (session) => (await sets.load(session.id)).map((set) => withExposedExercise(set, session.programId)),
     sessionWorkout,
     async sessionWorkoutName(session) {
-      // Rows logged before Phase 1 have no snapshot: derive the name — from the
-      // version the session was logged on where the path knows it, else from
-      // the workout the row points at in the program now — else a fixed label.
+      // Rows logged before Phase 1 have no snapshot: both paths take the name
+      // of the workout the row points at in the program as it is now (so they
+      // answer alike), else a fixed label. Not from the version the session
+      // was logged on: the legacy path has no versions to ask.
       if (session.workoutNameSnapshot !== null) return session.workoutNameSnapshot;
-      return (await parts.loggedWorkoutName?.(session)) ?? (await sessionWorkout(session))?.name ?? UNKNOWN_WORKOUT_NAME;
+      return (await sessionWorkout(session))?.name ?? UNKNOWN_WORKOUT_NAME;
     },
     lastPerformance: (exerciseId) => lastPerformance.load(exerciseId),
     async calendar(fromText, toText) {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { SET_COLUMNS, setRow, timestamp } from '../db/rows.js';
 import { HISTORY_LIMITS } from '../domain/history-limits.js';
-import { toPerformedSetModel } from '../sessions/session-store.js';
+import { toPerformedSetModel } from '../store/session-store.js';
 import { pgArray } from '../db/pg-array.js';
 import type { ParsedExposedId } from '../domain/exposed-ids.js';
 import type { WantedExercise } from './compose-read-path.js';
-import { withExposedExercise, type ExercisePerformanceModel } from './models.js';
+import { withExposedExercise, type ExercisePerformanceModel } from '../models/read-models.js';
 
 /**
  * The wanted exercises as rows `w(wanted_id, exercise_id, any_program, program_id)`

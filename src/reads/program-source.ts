@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BlobColumns, ProgramRow } from '../db/rows.js';
-import { selectActiveProgram, selectProgramsByIds, selectProgramsOfUser } from '../programs/program-store.js';
-import type { ProgramModel } from './models.js';
+import { selectActiveProgram, selectProgramsByIds, selectProgramsOfUser } from '../store/program-store.js';
+import type { ProgramModel } from '../models/read-models.js';
 
 /** A program as a read path shows it, with whether it is soft-deleted (history of deleted programs still needs it). */
 export interface SourcedProgram {

@@ -1,4 +1,4 @@
-import type { SessionCursor } from '../sessions/session-store.js';
+import type { SessionCursor } from '../store/session-store.js';
 import type {
   CalendarDayModel,
   ExercisePerformanceModel,
@@ -7,7 +7,7 @@ import type {
   SessionModel,
   SessionPage,
   WorkoutModel,
-} from './models.js';
+} from '../models/read-models.js';
 
 /**
  * Everything the GraphQL surface reads, for one caller. Two implementations —

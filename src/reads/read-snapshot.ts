@@ -3,7 +3,7 @@ import { execute } from '../db/sql.js';
 import { createLegacyReadPath } from './legacy/legacy-read-path.js';
 import type { ReadPath } from './read-path.js';
 import { createVersionedReadPath, type VersionTreeSource } from './versioned/versioned-read-path.js';
-import { selectVersionTrees } from '../versions/version-store.js';
+import { selectVersionTrees } from '../store/version-store.js';
 
 /** Both read paths of one user, built by the factories the server builds them with. */
 export interface ReadPathPair {

@@ -1,5 +1,5 @@
 import type { VersionChanges } from '../domain/diff-versions.js';
-import { exerciseSnapshotId, prescribedSets, type VersionChangesModel } from './models.js';
+import { exerciseSnapshotId, prescribedSets, type VersionChangesModel } from '../models/read-models.js';
 
 /**
  * `changes` (parent → version) with an id on every record, scoped to the

@@ -7,7 +7,7 @@ import {
   type ProgramModel,
   type SessionModel,
   type WorkoutModel,
-} from '../reads/models.js';
+} from '../models/read-models.js';
 
 /** Last performance of an exercise as one side of a comparison shows it. */
 export type LastPerformanceOf = (exerciseId: string) => ExercisePerformanceModel | null;

@@ -2,11 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { queryRows } from '../db/sql.js';
 import { differingPaths } from '../domain/differing-paths.js';
-import type { ExercisePerformanceModel, SessionModel, SessionPage } from '../reads/models.js';
+import type { ExercisePerformanceModel, SessionModel, SessionPage } from '../models/read-models.js';
 import type { ReadPath } from '../reads/read-path.js';
 import type { ReadPathPair } from '../reads/read-snapshot.js';
 import { lastPerformanceAgrees } from '../reads/shadow/shadow-compare.js';
-import { blobSync } from '../versions/blob-sync.js';
+import { blobSync } from '../store/blob-sync.js';
 import { programView, sessionView } from './read-views.js';
 
 export interface Mismatch {

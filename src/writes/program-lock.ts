@@ -4,11 +4,11 @@ import { ProgramEntity } from '../db/entities/index.js';
 import type { ProgramRow } from '../db/rows.js';
 import { queryRows } from '../db/sql.js';
 import type { ProgramContent } from '../domain/program.js';
-import { contentOfRow } from '../programs/program-content.js';
-import { blobSync } from '../versions/blob-sync.js';
-import { createVersionTreeLoader, requireTree } from '../versions/version-trees.js';
+import { contentOfRow } from '../store/program-content.js';
+import { blobSync } from '../store/blob-sync.js';
+import { createVersionTreeLoader, requireTree } from '../store/version-tree-loader.js';
 import { rowOf } from './program-rows.js';
-import type { ProgramState } from './write-path.js';
+import type { ProgramState } from './program-state.js';
 
 /** A program locked for the rest of the transaction, with its current version's number and hash. */
 export interface LockedProgram {

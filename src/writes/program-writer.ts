@@ -9,13 +9,14 @@ import { reconcileIds } from '../domain/reconcile-ids.js';
 import { removeWorkout } from '../domain/schedule-repair.js';
 import { isUuid } from '../domain/uuid.js';
 import { AppError } from '../errors.js';
-import { programModelOfRow } from '../programs/program-content.js';
-import type { ProgramModel } from '../reads/models.js';
-import { selectVersionIdByNumber } from '../versions/version-store.js';
-import { createVersionTreeLoader, requireTree } from '../versions/version-trees.js';
+import { programModelOfRow } from '../store/program-content.js';
+import type { ProgramModel } from '../models/read-models.js';
+import { selectVersionIdByNumber } from '../store/version-store.js';
+import { createVersionTreeLoader, requireTree } from '../store/version-tree-loader.js';
 import { lockProgramsOfUser, setActiveProgram } from './program-activation.js';
 import { currentState, type LockedProgram } from './program-lock.js';
-import type { ProgramState, WritePath } from './write-path.js';
+import type { ProgramState } from './program-state.js';
+import type { WritePath } from './write-path.js';
 
 /** What an edit is based on, for optimistic concurrency; null or absent: not checked. */
 export interface ExpectedState {

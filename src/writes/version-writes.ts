@@ -2,13 +2,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProgramRow } from '../db/rows.js';
 import type { ChangeSource } from '../domain/change-source.js';
 import type { ProgramContent } from '../domain/program.js';
-import { blobSync } from '../versions/blob-sync.js';
-import { contentHash } from '../versions/content-hash.js';
-import { insertVersion } from '../versions/version-store.js';
-import { createVersionTreeLoader } from '../versions/version-trees.js';
+import { blobSync } from '../store/blob-sync.js';
+import { contentHash } from '../domain/content-hash.js';
+import { insertVersion } from '../store/version-store.js';
+import { createVersionTreeLoader } from '../store/version-tree-loader.js';
 import type { LockedProgram } from './program-lock.js';
 import { insertProgram, pointAt, updateProgram } from './program-rows.js';
-import type { HistoryVersions, ProgramState, SessionVersionRefs } from './write-path.js';
+import type { ProgramState } from './program-state.js';
+import type { HistoryVersions, SessionVersionRefs } from './write-path.js';
 
 /** The version steps both version-writing paths (dual write, versioned only) share. */
 

@@ -3,12 +3,7 @@ import type { ProgramRow } from '../db/rows.js';
 import type { ChangeSource } from '../domain/change-source.js';
 import type { ProgramContent } from '../domain/program.js';
 import type { LockedProgram } from './program-lock.js';
-
-/** A program's name and content: what a write replaces and what it stores. */
-export interface ProgramState {
-  readonly name: string;
-  readonly content: ProgramContent;
-}
+import type { ProgramState } from './program-state.js';
 
 /** The version rows a history row points at (null where no versions are written). */
 export interface SessionVersionRefs {

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
  * Regression: a program versioned while PROGRAM_VERSIONING_WRITES was on, then
  * edited while it was off (the documented rollback: READS off, then WRITES off),
  * has a blob newer than its current version (`legacy_json_version_id` NULL,
- * "blob-newer" in src/versions/blob-sync.ts). The write path catches such a
+ * "blob-newer" in src/store/blob-sync.ts). The write path catches such a
  * program up on its next versioned write (ensureCurrentVersion); the backfill
  * counts it as `alreadyVersioned` and leaves the stale version current. Turning
  * READS back on then shows users the program as it was before their edits, and

@@ -4,7 +4,7 @@ import { runBackfill } from '../../src/backfill/backfill-runner.js';
 import { duplicatedRawIds } from '../../src/domain/backfill/history-match.js';
 import { readLegacyBlob } from '../../src/domain/legacy-blob.js';
 import type { ProgramContent } from '../../src/domain/program.js';
-import { contentHash } from '../../src/versions/content-hash.js';
+import { contentHash } from '../../src/domain/content-hash.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { corpusArb, fixedCorpus, SMALL_CORPUS, type Corpus } from './corpus.js';
 import { expectedCounts, expectedOutcomes, type ExpectedOutcomes } from './expected-outcomes.js';

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { runBackfill } from '../../src/backfill/backfill-runner.js';
-import { restoreLegacy } from '../../src/versions/restore-legacy.js';
+import { restoreLegacy } from '../../src/restore-legacy/restore-legacy.js';
 import { capturedLog, flagFilePath, fractional, phaseFile, waitForFlags, writeFlagFile } from '../flags/flag-files.js';
 import { ACTIVATE_PROGRAM, COMPLETE_SESSION, CREATE_PROGRAM, LOG_SET, MODIFY_PROGRAM, START_SESSION, upperLower } from '../support/fixtures.js';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app.js';

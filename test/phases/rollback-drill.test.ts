@@ -3,7 +3,7 @@ import { migrateDown, migrateUp, MigrationRefused } from '../../src/db/migrator.
 import { DEMO_USERS } from '../../src/seed/demo-data.js';
 import { seedDemoData } from '../../src/seed/seed-demo.js';
 import { runVerify } from '../../src/verify/verify-runner.js';
-import { restoreLegacy } from '../../src/versions/restore-legacy.js';
+import { restoreLegacy } from '../../src/restore-legacy/restore-legacy.js';
 import { ACTIVATE_PROGRAM, COMPLETE_SESSION, CREATE_PROGRAM, LOG_SET, MODIFY_PROGRAM, START_SESSION, upperLower } from '../support/fixtures.js';
 import { ok, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

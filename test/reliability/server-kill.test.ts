@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { contentHash } from '../../src/versions/content-hash.js';
+import { contentHash } from '../../src/domain/content-hash.js';
 import { readLegacyBlob } from '../../src/domain/legacy-blob.js';
 import { CREATE_PROGRAM, MODIFY_PROGRAM, upperLower } from '../support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

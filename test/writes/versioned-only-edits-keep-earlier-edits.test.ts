@@ -1,4 +1,4 @@
-import { restoreLegacy } from '../../src/versions/restore-legacy.js';
+import { restoreLegacy } from '../../src/restore-legacy/restore-legacy.js';
 import { CREATE_PROGRAM, DELETE_WORKOUT, MODIFY_PROGRAM, upperLower } from '../support/fixtures.js';
 import { ok, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

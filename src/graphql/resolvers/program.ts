@@ -2,7 +2,7 @@ import { diffVersions } from '../../domain/diff-versions.js';
 import { exposedContent } from '../../domain/exposed-ids.js';
 import type { ProgramContent } from '../../domain/program.js';
 import { isUuid } from '../../domain/uuid.js';
-import { prescribedSets, scheduleModels, scheduleSnapshots, workoutModels, workoutSnapshots } from '../../reads/models.js';
+import { prescribedSets, scheduleModels, scheduleSnapshots, workoutModels, workoutSnapshots } from '../../models/read-models.js';
 import { versionChangesModel } from '../../reads/version-changes-model.js';
 import { found, pageSizeArgument } from '../arguments.js';
 import { requireCaller, type GraphQLContext } from '../context.js';

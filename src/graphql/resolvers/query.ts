@@ -1,6 +1,6 @@
 import { addDays, MAX_CALENDAR_DAYS, parseDate } from '../../domain/calendar.js';
 import { AppError } from '../../errors.js';
-import { decodeSessionCursor } from '../../sessions/session-cursor.js';
+import { decodeSessionCursor } from '../session-cursor.js';
 import { found, pageSizeArgument, uuidArgument } from '../arguments.js';
 import { requireCaller } from '../context.js';
 import type { QueryResolvers } from '../generated/resolvers-types.js';

@@ -1,5 +1,5 @@
 import { isUuid } from '../../domain/uuid.js';
-import { encodeSessionCursor } from '../../sessions/session-cursor.js';
+import { encodeSessionCursor } from '../session-cursor.js';
 import { requireCaller } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { programModelOfRow } from '../../programs/program-content.js';
+import { programModelOfRow } from '../../store/program-content.js';
 import { composeReadPath } from '../compose-read-path.js';
 import { createProgramSource } from '../program-source.js';
 import type { ReadPath } from '../read-path.js';

@@ -1,5 +1,5 @@
 import { differingPaths } from '../../domain/differing-paths.js';
-import type { ExercisePerformanceModel } from '../models.js';
+import type { ExercisePerformanceModel } from '../../models/read-models.js';
 
 export type ShadowOperation =
   | 'program'

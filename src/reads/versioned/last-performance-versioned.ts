@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { queryRows } from '../../db/sql.js';
 import type { WantedExercise } from '../compose-read-path.js';
 import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceRow, SESSION_OF_WANTED, WANTED_EXERCISES, wantedParams } from '../last-performance-rows.js';
-import type { ExercisePerformanceModel } from '../models.js';
+import type { ExercisePerformanceModel } from '../../models/read-models.js';
 
 /**
  * A set `st` counts for the wanted exercise of row `w` when it is linked to one

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProgramRow } from '../../db/rows.js';
-import { programModelOfRow } from '../../programs/program-content.js';
-import type { VersionTree } from '../../versions/version-tree.js';
-import { versionTreeCache } from '../../versions/version-tree-cache.js';
+import { programModelOfRow } from '../../store/program-content.js';
+import type { VersionTree } from '../../store/version-tree.js';
+import { versionTreeCache } from '../../store/version-tree-cache.js';
 import { composeReadPath } from '../compose-read-path.js';
-import type { ProgramModel } from '../models.js';
+import type { ProgramModel } from '../../models/read-models.js';
 import { createProgramSource } from '../program-source.js';
 import type { ReadPath } from '../read-path.js';
 import { selectLastPerformanceVersioned } from './last-performance-versioned.js';

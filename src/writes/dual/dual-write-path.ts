@@ -1,4 +1,4 @@
-import { contentHash } from '../../versions/content-hash.js';
+import { contentHash } from '../../domain/content-hash.js';
 import { lockProgram } from '../program-lock.js';
 import { updateProgram } from '../program-rows.js';
 import { createVersionedProgram, ensureCurrentVersion, exerciseVersionRef, recordVersion, sessionVersionRefs } from '../version-writes.js';

@@ -1,5 +1,5 @@
 import { AppError } from '../../errors.js';
-import { contentHash } from '../../versions/content-hash.js';
+import { contentHash } from '../../domain/content-hash.js';
 import { lockProgram } from '../program-lock.js';
 import { insertProgram, rowOf, updateProgram } from '../program-rows.js';
 import type { WritePath } from '../write-path.js';

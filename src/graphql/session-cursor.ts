@@ -1,6 +1,6 @@
 import { isUuid } from '../domain/uuid.js';
-import type { SessionModel } from '../reads/models.js';
-import type { SessionCursor } from './session-store.js';
+import type { SessionModel } from '../models/read-models.js';
+import type { SessionCursor } from '../store/session-store.js';
 
 /** Opaque page cursors: base64url of `<startedAt ISO>|<id>`, the keyset of the newest-first order. */
 export function encodeSessionCursor(session: Pick<SessionModel, 'startedAt' | 'id'>): string {

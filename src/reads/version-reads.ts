@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ProgramVersionModel } from '../reads/models.js';
-import { selectVersionIdsOfPrograms } from './version-store.js';
-import { createVersionTreeLoader } from './version-trees.js';
-import type { VersionTree } from './version-tree.js';
+import type { ProgramVersionModel } from '../models/read-models.js';
+import { selectVersionIdsOfPrograms } from '../store/version-store.js';
+import { createVersionTreeLoader } from '../store/version-tree-loader.js';
+import type { VersionTree } from '../store/version-tree.js';
 
 /** The most versions one `Program.versions` list returns. */
 export const MAX_VERSIONS_PAGE = 100;

@@ -1,7 +1,7 @@
 import { readLegacyBlob } from '../domain/legacy-blob.js';
 import type { ProgramContent } from '../domain/program.js';
 import type { ProgramRow } from '../db/rows.js';
-import type { ProgramModel } from '../reads/models.js';
+import type { ProgramModel } from '../models/read-models.js';
 
 const EMPTY: ProgramContent = { workouts: [], schedule: [] };
 

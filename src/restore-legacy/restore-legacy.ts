@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { PROGRAM_COLUMNS, programRow, type ProgramRow } from '../db/rows.js';
 import { execute, queryRows } from '../db/sql.js';
 import { writeLegacyBlob } from '../domain/legacy-blob.js';
-import { selectVersionTrees } from './version-store.js';
+import { selectVersionTrees } from '../store/version-store.js';
 
 export interface RestoreOptions {
   readonly batchSize: number;

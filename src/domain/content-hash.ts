@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { canonicalContent } from '../domain/content-hash-input.js';
-import type { ProgramContent } from '../domain/program.js';
+import { canonicalContent } from './content-hash-input.js';
+import type { ProgramContent } from './program.js';
 
 /** sha256 of the program's name and canonical content: equal hashes mean nothing changed. */
 export function contentHash(name: string, content: ProgramContent): string {

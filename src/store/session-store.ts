@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray } from '../db/pg-array.js';
 import { queryRows } from '../db/sql.js';
 import { SESSION_COLUMNS, SET_COLUMNS, sessionRow, setRow, type SessionRow, type SetRow } from '../db/rows.js';
-import type { PerformedSetModel, SessionModel } from '../reads/models.js';
+import type { PerformedSetModel, SessionModel } from '../models/read-models.js';
 
 /** SQL over the history tables (`workout_sessions`, `workout_session_sets`), always scoped to one user. */
 
