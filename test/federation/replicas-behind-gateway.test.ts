@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { EvaluatedFlags } from '../../src/flags/legal-phase.js';
@@ -135,6 +137,7 @@ afterAll(async () => {
   await gateway?.stop();
   await killStillRunning();
   await db?.close();
+  if (flagsFile) rmSync(dirname(flagsFile), { recursive: true, force: true });
 });
 
 const PHASE_2_USER = '15150000-0000-4000-8000-000000000002';
