@@ -17,6 +17,8 @@ export interface BackfillRun {
   readonly wallMs: number;
   readonly peakRssMb: number;
   readonly peakRssSource: '/usr/bin/time' | '/proc VmHWM';
+  /** CPU time (user + system) of the command's own process, from `/usr/bin/time`; null without it. */
+  readonly cpuSeconds: number | null;
   /** The command's own figures, from its `--report` file. */
   readonly report: {
     readonly durationMs: number;
@@ -55,13 +57,13 @@ export async function runBackfillProcess(
   url: string,
   batchSize: number,
   log: (line: string) => void,
-  options: { uncapped?: boolean } = {},
+  options: { uncapped?: boolean; extraArgs?: readonly string[] } = {},
 ): Promise<BackfillRun> {
   const dir = mkdtempSync(join(tmpdir(), 'training-bench-backfill-'));
   const reportFile = join(dir, 'report.json');
   const timeFile = join(dir, 'time.txt');
   const [, ...nodeArgs] = backfillCommand(root, options.uncapped);
-  const args = [...nodeArgs, '--batch-size', String(batchSize), '--report', reportFile];
+  const args = [...nodeArgs, '--batch-size', String(batchSize), '--report', reportFile, ...(options.extraArgs ?? [])];
   const useTime = existsSync(TIME);
   const env = { ...process.env, DATABASE_URL: url, NODE_ENV: 'development', LOG_LEVEL: 'silent' };
   try {
@@ -87,10 +89,14 @@ export async function runBackfillProcess(
     const code = await child.exited;
     const wallMs = performance.now() - started;
     if (poll) clearInterval(poll);
+    const timeText = useTime && existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '';
+    const cpuSeconds = useTime
+      ? Number(/User time \(seconds\): ([\d.]+)/.exec(timeText)?.[1] ?? 0) + Number(/System time \(seconds\): ([\d.]+)/.exec(timeText)?.[1] ?? 0)
+      : null;
     const peakKb = useTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '')?.[1] ?? 0) : polledKb;
     if (code !== 0) throw new BackfillFailed(code, wallMs, peakKb / 1024, child.output());
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as BackfillRun['report'];
-    return { command: `node ${args.join(' ')}`, wallMs, peakRssMb: peakKb / 1024, peakRssSource: useTime ? TIME : '/proc VmHWM', report };
+    return { command: `node ${args.join(' ')}`, wallMs, peakRssMb: peakKb / 1024, peakRssSource: useTime ? TIME : '/proc VmHWM', cpuSeconds, report };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

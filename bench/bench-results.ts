@@ -1,4 +1,5 @@
 import type { BackfillFigures } from './backfill-bench.js';
+import type { WorkerScaling } from './backfill-workers-bench.js';
 import type { LoadFigures } from './load.js';
 import type { StartupFigures } from './startup-bench.js';
 import type { StatementCount } from './statement-count.js';
@@ -18,6 +19,8 @@ export interface BenchResults {
     peakRssGrowth: number | null;
     /** The largest size the ceiling ran at: backfill time ÷ SQL ceiling time (target ≤ 2). */
     timeVsCeiling: number | null;
+    /** `--workers 1` vs `--workers 2` on copies of the bench corpus. */
+    workerScaling?: WorkerScaling;
   };
   startup?: StartupFigures;
   /** Per operation, per contender: median throughput and latency over the rounds. */

@@ -69,6 +69,11 @@ export function renderReport(r: BenchResults): string {
     for (const s of r.backfill.sizes) {
       if (s.backfill.failure) out.push(`FAILED at ${s.sets} sets: ${s.backfill.failure.message.split('\n')[0]} (resumed without the heap cap in ${fmt(s.backfill.failure.resumedUncappedSeconds)} s to go on)`);
     }
+    const w = r.backfill.workerScaling;
+    if (w) {
+      out.push(`worker scaling on the bench corpus (${w.sets} sets, \`--workers N\`, each on a fresh copy): ×${fmt(w.speedup, 2)} rows/s from 1 to 2 workers`);
+      for (const run of w.runs) out.push(`  ${run.workers} worker(s): ${fmt(run.rowsPerSecond, 0)} rows/s, ${fmt(run.setsPerSecond, 0)} sets/s, ${fmt(run.wallSeconds)} s wall, command CPU ${fmt(run.commandCpuSeconds)} s`);
+    }
   }
   if (r.startup) out.push(`\nstart-up to first answer (tsx src/cli/start.ts): cold ${fmt(r.startup.coldMs / 1000, 2)} s (fresh DATA_DIR), warm ${fmt(r.startup.warmMs / 1000, 2)} s`);
   out.push(`\nratios: fullTreeVsPeer ${fmt(r.ratios.fullTreeVsPeer, 2)}, fullTreeVsCeiling ${fmt(r.ratios.fullTreeVsCeiling, 2)} (versioned path); legacy path: vs peer ${fmt(r.ratios.fullTreeLegacyVsPeer, 2)}, vs ceiling ${fmt(r.ratios.fullTreeLegacyVsCeiling, 2)}; half-load p99 vs ceiling ${fmt(r.ratios.halfLoadP99VsCeiling, 2)}`);

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { benchBackfill, type BackfillFigures } from './backfill-bench.js';
+import { benchWorkerScaling } from './backfill-workers-bench.js';
 import { BenchUsageError, readBenchOptions, type BenchOptions } from './bench-options.js';
 import { POSTGRES_SETTINGS, startBenchPostgres, type BenchPostgres } from './bench-postgres.js';
 import type { BenchResults } from './bench-results.js';
@@ -79,12 +80,14 @@ try {
   }
   const corpus = await createCorpusDatabase(postgres, 'bench_corpus', { ...shape, users: options.users }, log);
   results.corpus = { users: options.users, libraryUsers: options.libraryUsers, ...corpus.counts, seedSeconds: corpus.seedMs / 1000 };
+  const workerScaling = options.skipBackfill ? undefined : await benchWorkerScaling(postgres, ROOT, corpus, options.backfillBatchSize, log);
   sizes.push(await benchBackfill(postgres, ROOT, corpus, options.backfillBatchSize, !options.skipBackfill && corpus.counts.sets <= options.ceilingMaxSets, log));
   results.backfill = {
     sizes,
     peakRssGrowth: sizes.length === 2 ? sizes[1]!.backfill.peakRssMb / sizes[0]!.backfill.peakRssMb : null,
     // The largest size the ceiling ran at.
     timeVsCeiling: sizes.filter((s) => s.timeVsCeiling !== null).at(-1)?.timeVsCeiling ?? null,
+    ...(workerScaling && { workerScaling }),
   };
   for (const size of sizes) if (size.backfill.failure) exitCode = 1; // measured on, but the product failed a step
   log('vacuum analyze after the backfill (as autovacuum would, before serving)…');

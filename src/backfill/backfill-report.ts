@@ -26,6 +26,12 @@ export interface UnmatchedItem {
 export interface BackfillOutcome extends BackfillCounts {
   readonly dryRun: boolean;
   readonly runId: string | null;
+  /** `K/N` when the run covered one shard of a split. */
+  readonly shard?: string;
+  /** The shards of a `--workers` run, each with its run. */
+  readonly shards?: readonly { readonly shard: string; readonly runId: string | null }[];
+  /** Rows (programs + sessions) this invocation processed. */
+  readonly rowsProcessed: number;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly durationMs: number;
@@ -84,7 +90,7 @@ export function summarise(outcome: BackfillOutcome, tally: ReasonTally): string 
   const s = outcome.sessions;
   const t = outcome.sets;
   return [
-    `backfill ${outcome.dryRun ? 'DRY RUN (nothing written)' : `run ${outcome.runId}`}: ${(outcome.durationMs / 1000).toFixed(1)} s, ${Math.round(outcome.rowsPerSecond)} rows/s`,
+    `backfill ${outcome.shard ? `shard ${outcome.shard} ` : ''}${outcome.dryRun ? 'DRY RUN (nothing written)' : outcome.shards ? `runs ${outcome.shards.map((s) => `${s.runId} (shard ${s.shard})`).join(', ')}` : `run ${outcome.runId}`}: ${(outcome.durationMs / 1000).toFixed(1)} s, ${Math.round(outcome.rowsPerSecond)} rows/s`,
     `  programs: ${p.total} total — ${p.versioned} versioned, ${p.alreadyVersioned} already versioned, ${p.unreadable} unreadable`,
     `  sessions: ${s.total} total — ${s.linked} linked, ${s.linkedByName} linked by name, ${s.unmatched} unmatched`,
     `  sets:     ${t.total} total — ${t.linked} linked, ${t.linkedByName} linked by name, ${t.unmatched} unmatched`,

@@ -8,17 +8,19 @@ import { blobSync } from '../store/blob-sync.js';
 import { insertVersions, selectVersionTrees, type NewVersion } from '../store/version-store.js';
 import { planHistory, planPrograms, versionTarget } from './backfill-plan.js';
 import { addCounts, emptyCounts, type BackfillCounts, type BackfillOutcome, type UnmatchedItem } from './backfill-report.js';
+import { formatShard, WHOLE, type Shard } from './backfill-shard.js';
 import {
   countRows,
   finishRun,
   insertItems,
   insertRun,
   linkSessions,
+  lockRunStart,
   linkSets,
   pointPrograms,
   selectProgramBatch,
   selectProgramsForUpdate,
-  selectRunningRun,
+  selectRunningRuns,
   selectSessionBatch,
   selectSetsOfSessions,
   selectVersionHashes,
@@ -39,6 +41,10 @@ export interface BackfillOptions {
   readonly url: string;
   readonly dryRun: boolean;
   readonly batchSize: number;
+  /** The users this run covers (default: every user, shard 1/1). */
+  readonly shard?: Shard;
+  /** Aborting stops the run between batches (its checkpoint stays, a later run resumes it). */
+  readonly signal?: AbortSignal;
   readonly onProgress?: (progress: BackfillProgress) => void;
   /** Where unmatched items go as the run finds them (a dry run has no item table). */
   readonly onItems?: (items: readonly UnmatchedItem[]) => void;
@@ -51,29 +57,36 @@ export class BackfillBusy extends Error {
 }
 
 const LOCK_KEY = "hashtext('training-subgraph:backfill')";
+const SHARD_LOCK_KEY = "hashtext('training-subgraph:backfill-shard')";
 
 /**
- * Phase 3. Programs first (version 1 from the blob), then sessions and their
- * sets (linked to version rows), each in keyset batches in primary-key order,
- * one transaction per batch, the checkpoint written in that transaction — so a
- * killed run resumes exactly where it stopped and a re-run changes nothing.
- * One run at a time (session advisory lock). A dry run writes nothing.
+ * Phase 3, for the users of one shard (every user by default). Programs
+ * first (version 1 from the blob), then sessions and their sets (linked to
+ * version rows), each in keyset batches in primary-key order, one transaction
+ * per batch, the checkpoint written in that transaction — so a killed run
+ * resumes exactly where it stopped and a re-run changes nothing. A session's
+ * program belongs to the session's user, so a shard's program phase has
+ * versioned every program its sessions match against, as a run over every
+ * user has: the shards of a split add up to that run. One run per shard at a
+ * time (session advisory locks); a dry run writes nothing.
  */
 export async function runBackfill(orm: MikroORM, options: BackfillOptions): Promise<BackfillOutcome> {
   const started = Date.now();
-  const lock = options.dryRun ? null : await acquireLock(options.url);
+  const shard = options.shard ?? WHOLE;
+  const lock = options.dryRun ? null : await acquireLock(options.url, shard);
   try {
     const em = orm.em.fork();
-    const run = options.dryRun ? null : await startOrResume(em, options);
+    const run = options.dryRun ? null : await startOrResume(em, shard, options);
     let counts = run?.counts ?? emptyCounts();
     let phase = run?.phase ?? 'programs';
     let lastKey = run?.last_key ?? null;
-    const totals = await countRows(em);
+    const totals = await countRows(em, shard);
     const total = totals.programs + totals.sessions;
     let done = counts.programs.total + counts.sessions.total;
     let rowsThisRun = 0;
 
     const batch = async (work: (tx: EntityManager) => Promise<{ counts: BackfillCounts; items: UnmatchedItem[]; last: string | null }>) => {
+      options.signal?.throwIfAborted();
       const step = async (tx: EntityManager) => {
         const result = await work(tx);
         const next = addCounts(counts, result.counts);
@@ -97,7 +110,7 @@ export async function runBackfill(orm: MikroORM, options: BackfillOptions): Prom
 
     while (phase === 'programs') {
       await batch(async (tx) => {
-        const rows = await selectProgramBatch(tx, lastKey, options.batchSize, !options.dryRun);
+        const rows = await selectProgramBatch(tx, shard, lastKey, options.batchSize, !options.dryRun);
         const behind = rows.filter((r) => blobSync(r) === 'blob-newer').map((r) => r.current_version_id!);
         const plan = planPrograms(rows, await selectVersionHashes(tx, behind));
         if (!options.dryRun) {
@@ -109,8 +122,8 @@ export async function runBackfill(orm: MikroORM, options: BackfillOptions): Prom
     }
     while (phase === 'sessions') {
       await batch(async (tx) => {
-        const sessions = await selectSessionBatch(tx, lastKey, options.batchSize);
-        const { counts: late, targetOf } = await prepareTargets(tx, sessions, options.dryRun);
+        const sessions = await selectSessionBatch(tx, shard, lastKey, options.batchSize);
+        const { counts: late, targetOf } = await prepareTargets(tx, shard, sessions, options.dryRun);
         const sets = sessions.length ? await selectSetsOfSessions(tx, sessions.map((s) => s.id)) : [];
         const plan = planHistory(sessions, sets, targetOf);
         if (!options.dryRun) {
@@ -125,6 +138,8 @@ export async function runBackfill(orm: MikroORM, options: BackfillOptions): Prom
     return {
       dryRun: options.dryRun,
       runId: run?.id ?? null,
+      ...(shard.count > 1 ? { shard: formatShard(shard) } : {}),
+      rowsProcessed: rowsThisRun,
       startedAt: (run?.started_at ?? new Date(started)).toISOString(),
       finishedAt: new Date().toISOString(),
       durationMs,
@@ -136,24 +151,48 @@ export async function runBackfill(orm: MikroORM, options: BackfillOptions): Prom
   }
 }
 
-async function acquireLock(url: string): Promise<pg.Client> {
+/**
+ * Every run holds the backfill lock shared and its shard's lock alone: two
+ * runs of one shard exclude each other, shards run side by side, and a
+ * session holding the backfill lock exclusively stops them all.
+ */
+async function acquireLock(url: string, shard: Shard): Promise<pg.Client> {
   const client = new pg.Client(url);
   await client.connect();
-  const { rows } = await client.query(`/* backfillLock */ select pg_try_advisory_lock(${LOCK_KEY}) as locked`);
+  const { rows } = await client.query(
+    `/* backfillLock */ select pg_try_advisory_lock_shared(${LOCK_KEY}) and pg_try_advisory_lock(${SHARD_LOCK_KEY}, $1) as locked`,
+    [shard.index],
+  );
   if (!rows[0]?.locked) {
     await client.end();
-    throw new BackfillBusy('another backfill is running on this database; wait for it to finish (it holds the backfill advisory lock)');
+    throw new BackfillBusy(
+      `another backfill is running on this database${shard.count > 1 ? ` (shard ${formatShard(shard)} or the same users)` : ''}; wait for it to finish (it holds the backfill advisory lock)`,
+    );
   }
   return client;
 }
 
-async function startOrResume(em: EntityManager, options: BackfillOptions): Promise<RunRow> {
-  const running = await selectRunningRun(em);
-  if (running) {
-    options.onResume?.(running);
-    return running;
-  }
-  return insertRun(em, randomUUID(), options.batchSize, emptyCounts());
+/**
+ * Resumes this shard's unfinished run, or starts one. Runs of another split
+ * (another shard count) may not be unfinished: their checkpoints cover other
+ * sets of users, so mixing splits would leave some users half done.
+ */
+async function startOrResume(em: EntityManager, shard: Shard, options: BackfillOptions): Promise<RunRow> {
+  return em.transactional(async (tx) => {
+    await lockRunStart(tx as EntityManager);
+    const running = await selectRunningRuns(tx as EntityManager);
+    const other = running.find((r) => r.shard_count !== shard.count);
+    if (other) {
+      const split = other.shard_count === 1 ? 'no --shard or --workers' : `--workers ${other.shard_count} or --shard K/${other.shard_count}`;
+      throw new BackfillBusy(`an interrupted backfill over ${other.shard_count} shard(s) is unfinished (run ${other.id}); finish it first with ${split}`);
+    }
+    const mine = running.find((r) => r.shard_index === shard.index);
+    if (mine) {
+      options.onResume?.(mine);
+      return mine;
+    }
+    return insertRun(tx as EntityManager, randomUUID(), shard, options.batchSize, emptyCounts());
+  });
 }
 
 async function writeVersions(tx: EntityManager, versions: readonly NewVersion[]): Promise<VersionIndex[]> {
@@ -170,12 +209,13 @@ async function writeVersions(tx: EntityManager, versions: readonly NewVersion[])
  */
 async function prepareTargets(
   tx: EntityManager,
+  shard: Shard,
   sessions: readonly SessionRow[],
   dryRun: boolean,
 ): Promise<{ counts: BackfillCounts; targetOf: (session: SessionRow) => MatchTarget }> {
   const counts = emptyCounts();
   const programIds = [...new Set(sessions.map((s) => s.program_id).filter((id): id is string => id !== null))];
-  const programs = new Map((programIds.length ? await selectProgramsForUpdate(tx, programIds, !dryRun) : []).map((p) => [p.id, p]));
+  const programs = new Map((programIds.length ? await selectProgramsForUpdate(tx, shard, programIds, !dryRun) : []).map((p) => [p.id, p]));
   const heads = programIds.length ? await selectVersionHeads(tx, programIds) : [];
   const headsOf = new Map<string, VersionHead[]>();
   for (const h of heads) headsOf.set(h.program_id, [...(headsOf.get(h.program_id) ?? []), h]);

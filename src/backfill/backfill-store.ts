@@ -4,29 +4,34 @@ import { pgArray } from '../db/pg-array.js';
 import { PROGRAM_COLUMNS, SESSION_COLUMNS, SET_COLUMNS, programRow, sessionRow, setRow, timestamp, type ProgramRow } from '../db/rows.js';
 import { execute, queryRows } from '../db/sql.js';
 import { countsSchema, type BackfillCounts, type UnmatchedItem } from './backfill-report.js';
+import { shardFilter, shardParams, type Shard } from './backfill-shard.js';
 
 /**
- * SQL of the backfill: keyset batches in primary-key order across all users,
- * and set-based writes (one statement per table per batch, never per row).
+ * SQL of the backfill: keyset batches in primary-key order across the users
+ * of one shard (every user when there is one shard), and set-based writes
+ * (one statement per table per batch, never per row). Every read of a
+ * program or session is filtered by the shard of its `user_id`, so a shard
+ * never reads, locks or writes another shard's users.
  */
 
 /** The next programs after `afterId`, soft-deleted ones included, locked so concurrent edits wait for the batch. */
-export async function selectProgramBatch(tx: EntityManager, afterId: string | null, limit: number, lock: boolean): Promise<ProgramRow[]> {
+export async function selectProgramBatch(tx: EntityManager, shard: Shard, afterId: string | null, limit: number, lock: boolean): Promise<ProgramRow[]> {
   return queryRows(
     tx,
     'backfillSelectProgramBatch',
-    `select ${PROGRAM_COLUMNS} from programs p where (?::uuid is null or p.id > ?::uuid) order by p.id limit ? ${lock ? 'for update' : ''}`,
-    [afterId, afterId, limit],
+    `select ${PROGRAM_COLUMNS} from programs p where (?::uuid is null or p.id > ?::uuid) and ${shardFilter('p.user_id')} order by p.id limit ? ${lock ? 'for update' : ''}`,
+    [afterId, afterId, ...shardParams(shard), limit],
     programRow,
   );
 }
 
-export async function selectProgramsForUpdate(tx: EntityManager, ids: readonly string[], lock: boolean): Promise<ProgramRow[]> {
+/** The programs of a batch's sessions; one owned by a user of another shard is left out (the app never links a session to another user's program). */
+export async function selectProgramsForUpdate(tx: EntityManager, shard: Shard, ids: readonly string[], lock: boolean): Promise<ProgramRow[]> {
   return queryRows(
     tx,
     'backfillSelectPrograms',
-    `select ${PROGRAM_COLUMNS} from programs p where p.id = any(?::uuid[]) order by p.id ${lock ? 'for update' : ''}`,
-    [pgArray(ids)],
+    `select ${PROGRAM_COLUMNS} from programs p where p.id = any(?::uuid[]) and ${shardFilter('p.user_id')} order by p.id ${lock ? 'for update' : ''}`,
+    [pgArray(ids), ...shardParams(shard)],
     programRow,
   );
 }
@@ -57,12 +62,12 @@ export async function selectVersionHashes(tx: EntityManager, versionIds: readonl
   return new Map(rows.map((r) => [r.id, { number: r.version_number, contentHash: r.content_hash }]));
 }
 
-export async function selectSessionBatch(tx: EntityManager, afterId: string | null, limit: number) {
+export async function selectSessionBatch(tx: EntityManager, shard: Shard, afterId: string | null, limit: number) {
   return queryRows(
     tx,
     'backfillSelectSessionBatch',
-    `select ${SESSION_COLUMNS} from workout_sessions s where (?::uuid is null or s.id > ?::uuid) order by s.id limit ?`,
-    [afterId, afterId, limit],
+    `select ${SESSION_COLUMNS} from workout_sessions s where (?::uuid is null or s.id > ?::uuid) and ${shardFilter('s.user_id')} order by s.id limit ?`,
+    [afterId, afterId, ...shardParams(shard), limit],
     sessionRow,
   );
 }
@@ -133,6 +138,8 @@ export async function insertItems(tx: EntityManager, runId: string, items: reado
 
 const runRow = z.object({
   id: z.string(),
+  shard_index: z.number().int(),
+  shard_count: z.number().int(),
   phase: z.enum(['programs', 'sessions', 'done']),
   last_key: z.string().nullable(),
   counts: countsSchema,
@@ -140,18 +147,25 @@ const runRow = z.object({
 });
 export type RunRow = z.output<typeof runRow>;
 
-export async function selectRunningRun(tx: EntityManager): Promise<RunRow | null> {
-  const rows = await queryRows(tx, 'backfillSelectRunningRun', `select id, phase, last_key, counts, started_at from backfill_runs where status = 'running'`, [], runRow);
-  return rows[0] ?? null;
+const RUN_COLUMNS = 'id, shard_index, shard_count, phase, last_key, counts, started_at';
+
+/** Every unfinished run (of any split), oldest first. */
+export async function selectRunningRuns(tx: EntityManager): Promise<RunRow[]> {
+  return queryRows(tx, 'backfillSelectRunningRuns', `select ${RUN_COLUMNS} from backfill_runs where status = 'running' order by started_at, shard_index`, [], runRow);
 }
 
-export async function insertRun(tx: EntityManager, id: string, batchSize: number, counts: BackfillCounts): Promise<RunRow> {
+/** Serialises starting runs until the end of the transaction, so two splits cannot start side by side. */
+export async function lockRunStart(tx: EntityManager): Promise<void> {
+  await queryRows(tx, 'backfillLockRunStart', `select pg_advisory_xact_lock(hashtext('training-subgraph:backfill-start'))::text as locked`, [], z.object({ locked: z.string() }));
+}
+
+export async function insertRun(tx: EntityManager, id: string, shard: Shard, batchSize: number, counts: BackfillCounts): Promise<RunRow> {
   const [row] = await queryRows(
     tx,
     'backfillInsertRun',
-    `insert into backfill_runs (id, status, batch_size, phase, counts) values (?, 'running', ?, 'programs', ?::jsonb)
-     returning id, phase, last_key, counts, started_at`,
-    [id, batchSize, JSON.stringify(counts)],
+    `insert into backfill_runs (id, status, batch_size, phase, counts, shard_index, shard_count) values (?, 'running', ?, 'programs', ?::jsonb, ?, ?)
+     returning ${RUN_COLUMNS}`,
+    [id, batchSize, JSON.stringify(counts), shard.index, shard.count],
     runRow,
   );
   return row!;
@@ -171,15 +185,16 @@ export async function finishRun(tx: EntityManager, id: string, status: 'complete
   ]);
 }
 
-export async function* streamItems(em: EntityManager, runId: string, pageSize = 1000): AsyncGenerator<UnmatchedItem> {
+/** The items of runs (the shards of one split: their records are disjoint), in (kind, record) order. */
+export async function* streamItems(em: EntityManager, runIds: readonly string[], pageSize = 1000): AsyncGenerator<UnmatchedItem> {
   let after: { kind: string; id: string } | null = null;
   for (;;) {
     const rows: { kind: string; record_id: string; reason: string; detail: string }[] = await queryRows(
       em,
       'backfillStreamItems',
-      `select kind, record_id, reason, detail from backfill_items where run_id = ? and (?::text is null or (kind, record_id) > (?::text, ?::uuid))
+      `select kind, record_id, reason, detail from backfill_items where run_id = any(?::uuid[]) and (?::text is null or (kind, record_id) > (?::text, ?::uuid))
        order by kind, record_id limit ?`,
-      [runId, after?.kind ?? null, after?.kind ?? null, after?.id ?? null, pageSize],
+      [pgArray(runIds), after?.kind ?? null, after?.kind ?? null, after?.id ?? null, pageSize],
       z.object({ kind: z.string(), record_id: z.string(), reason: z.string(), detail: z.string() }),
     );
     for (const r of rows) yield { kind: r.kind as UnmatchedItem['kind'], id: r.record_id, reason: r.reason, detail: r.detail };
@@ -189,12 +204,13 @@ export async function* streamItems(em: EntityManager, runId: string, pageSize = 
   }
 }
 
-export async function countRows(em: EntityManager): Promise<{ programs: number; sessions: number }> {
+export async function countRows(em: EntityManager, shard: Shard): Promise<{ programs: number; sessions: number }> {
   const [row] = await queryRows(
     em,
     'backfillCountRows',
-    'select (select count(*) from programs)::int as programs, (select count(*) from workout_sessions)::int as sessions',
-    [],
+    `select (select count(*) from programs p where ${shardFilter('p.user_id')})::int as programs,
+            (select count(*) from workout_sessions s where ${shardFilter('s.user_id')})::int as sessions`,
+    [...shardParams(shard), ...shardParams(shard)],
     z.object({ programs: z.number(), sessions: z.number() }),
   );
   return row!;

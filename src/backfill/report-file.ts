@@ -12,7 +12,8 @@ export async function writeReportFile(path: string, outcome: BackfillOutcome, it
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
-  const { dryRun, programs, sessions, sets, ...rest } = outcome;
+  // `rowsProcessed` is there to merge shards' rates; the report gives the rate.
+  const { dryRun, programs, sessions, sets, rowsProcessed: _, ...rest } = outcome;
   const head = JSON.stringify({ dryRun, programs, sessions, sets, ...rest }, null, 2);
   await write(`${head.slice(0, -2)},\n  "unmatched": [`);
   let first = true;

@@ -6,6 +6,7 @@ import { Migration0005BackfillRuns } from './Migration0005BackfillRuns.js';
 import { Migration0006VersionedReadIndexes } from './Migration0006VersionedReadIndexes.js';
 import { Migration0007ProgramRevision } from './Migration0007ProgramRevision.js';
 import { Migration0008RuntimeRole } from './Migration0008RuntimeRole.js';
+import { Migration0009BackfillShards } from './Migration0009BackfillShards.js';
 
 /** Every schema migration, oldest first. The first is the legacy schema and is never reverted. */
 export const migrations = [
@@ -17,6 +18,7 @@ export const migrations = [
   { name: 'Migration0006VersionedReadIndexes', class: Migration0006VersionedReadIndexes },
   { name: 'Migration0007ProgramRevision', class: Migration0007ProgramRevision },
   { name: 'Migration0008RuntimeRole', class: Migration0008RuntimeRole },
+  { name: 'Migration0009BackfillShards', class: Migration0009BackfillShards },
 ];
 
 export const LEGACY_SCHEMA_MIGRATION = 'Migration0001LegacySchema';
