@@ -47,8 +47,15 @@ describe('backfill while users edit with versioned writes on', () => {
 
   it('with shards side by side (--workers 3) as with one run: exactly one version 1 per program', async () => {
     // Users of every shard, each with programs created through the legacy path.
-    const users = Array.from({ length: 9 }, () => randomUUID());
-    for (let k = 0; k < 3; k++) expect(users.some((u) => shardOfUser(u, 3) === k)).toBe(true);
+    // Random ids drawn until each of the 3 shards has three users, in shard order (so every shard has programs, every run).
+    const byShard: string[][] = [[], [], []];
+    while (byShard.some((s) => s.length < 3)) {
+      const user = randomUUID();
+      const shard = byShard[shardOfUser(user, 3)]!;
+      if (shard.length < 3) shard.push(user);
+    }
+    const users = byShard.flat();
+    for (let k = 0; k < 3; k++) expect(users.filter((u) => shardOfUser(u, 3) === k)).toHaveLength(3);
     const ids: string[] = [];
     for (let i = 0; i < 45; i++) ids.push(ok(await legacy.gql(CREATE_PROGRAM, { input: upperLower(`s${i}`) }, users[i % users.length])).createProgram.id);
     const edits = Promise.all(
