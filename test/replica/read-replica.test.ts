@@ -221,6 +221,35 @@ describe('with replay paused on the standby', () => {
   });
 });
 
+test('a standby whose reads hang (on a replayed lock) makes reads fall back to the primary', async () => {
+  const program = await createProgram('Slow');
+  await modify(program, 'Slow v2');
+  // The standby replays the primary's ACCESS EXCLUSIVE lock and, paused, keeps holding it: its reads of the table wait,
+  // until the replica pool's lock_timeout (DB_LOCK_TIMEOUT_MS, capped at DATABASE_READ_TIMEOUT_MS) ends them.
+  const locker = new pg.Client(db.adminUrl);
+  await locker.connect();
+  try {
+    await locker.query('begin');
+    await locker.query('lock table program_versions in access exclusive mode');
+    await admin.query('select txid_current()'); // a commit flushes the WAL up to it, the lock's record included
+    await whileReplayPaused(async () => {
+      await locker.query('rollback');
+      const before = await treeReads();
+      const failuresBefore = await replicaFailures();
+
+      const read = (await gql(PROGRAM, { id: program.id })).program;
+
+      expect(read.currentVersion).toMatchObject({ id: await versionId(program.id, 2), number: 2, name: 'Slow v2' });
+      expect(read.versions.map((v: { number: number }) => v.number)).toEqual([2, 1]);
+      expect(delta(await treeReads(), before)).toMatchObject({ hit: 0, miss: 0 });
+      expect((await treeReads()).fallback).toBeGreaterThan(before.fallback);
+      expect(await replicaFailures()).toBeGreaterThan(failuresBefore);
+    });
+  } finally {
+    await locker.end();
+  }
+}, 60_000);
+
 test('a standby that goes away makes reads fall back to the primary, and is used again once it is back', async () => {
   const program = await createProgram('Outage');
   await standby.stop('immediate');
