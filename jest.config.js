@@ -12,6 +12,7 @@ export const END_TO_END_SUITES = [
   'test/backfill/backfill-shards.test.ts',
   'test/federation/replicas-behind-gateway.test.ts',
   'test/db/user-scoped-statements.test.ts',
+  'test/replica/read-replica.test.ts',
 ];
 
 const endToEnd = process.env.JEST_SUITES === 'e2e';

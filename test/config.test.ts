@@ -79,4 +79,17 @@ describe('configuration messages quote what was typed and list only real problem
       expect(found).not.toContain(password);
     }
   });
+
+  it('takes an optional read replica URL, with its bound and retry delay', () => {
+    expect(loadConfig({}).DATABASE_READ_URL).toBeUndefined();
+    expect(loadConfig({})).toMatchObject({ DATABASE_READ_TIMEOUT_MS: 500, DATABASE_READ_RETRY_MS: 5000 });
+    expect(loadConfig({ DATABASE_READ_URL: 'postgres://svc:pw@replica:5432/training', DATABASE_READ_TIMEOUT_MS: '250' })).toMatchObject({
+      DATABASE_READ_URL: 'postgres://svc:pw@replica:5432/training',
+      DATABASE_READ_TIMEOUT_MS: 250,
+    });
+    expect(problems({ DATABASE_READ_URL: 'the replica', DATABASE_READ_RETRY_MS: '5s' })).toEqual([
+      'DATABASE_READ_URL must be a URL such as postgres://user:password@replica:5432/training, got "the replica"',
+      'DATABASE_READ_RETRY_MS must be a number of milliseconds 10–600000, got "5s"',
+    ]);
+  });
 });

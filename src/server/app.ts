@@ -11,6 +11,7 @@ import { reportNormalisations } from '../flags/legal-phase.js';
 import { createApollo } from './apollo.js';
 import { createHttpServer } from './http-server.js';
 import { latestBackfillRun } from '../backfill/backfill-store.js';
+import { attachReadReplica, ReadReplica, replicaOrmOptions } from '../db/read-replica.js';
 import { Metrics } from './metrics.js';
 import { createMetricsServer } from './metrics-server.js';
 
@@ -31,6 +32,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export async function startApp(config: Config, orm: MikroORM, log: Logger, options: { flagProvider?: Provider } = {}): Promise<RunningApp> {
   const production = config.NODE_ENV === 'production';
   const metrics = new Metrics(() => latestBackfillRun(orm));
+  const replica = config.DATABASE_READ_URL ? openReadReplica(config, config.DATABASE_READ_URL, orm, metrics, log) : null;
   // Throws FlagFileError (a configuration error: exit 2) when the file is missing or unusable.
   const flagFile = config.FLAGS_FILE ? await FlagFileProvider.open(config.FLAGS_FILE, { log, onInvalid: () => metrics.flagFileInvalid.inc() }) : null;
   let url = `http://localhost:${config.PORT}/`;
@@ -53,6 +55,7 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger, optio
   await listen(server, config.PORT).catch(async (error: unknown) => {
     await new Promise((resolve) => metricsServer.close(resolve));
     await flagFile?.close();
+    await replica?.close();
     throw error;
   });
   const { port } = server.address() as AddressInfo;
@@ -74,6 +77,28 @@ export async function startApp(config: Config, orm: MikroORM, log: Logger, optio
       metricsServer.closeAllConnections();
       await new Promise((resolve) => metricsServer.close(resolve));
       await flagFile?.close();
+      await replica?.close();
+    },
+  };
+}
+
+/** `DATABASE_READ_URL` serving `orm`'s version-tree reads until closed, counted in `metrics`. */
+function openReadReplica(config: Config, url: string, orm: MikroORM, metrics: Metrics, log: Logger): { close(): Promise<void> } {
+  const replica = new ReadReplica({
+    orm: { ...replicaOrmOptions(config, url), driverLog: (message) => log.warn({ driver: message }, 'read replica driver warning') },
+    timeoutMs: config.DATABASE_READ_TIMEOUT_MS,
+    retryAfterMs: config.DATABASE_READ_RETRY_MS,
+    onRows: (outcome, count) => metrics.replicaTrees.inc({ outcome }, count),
+    onFailure: (reason, error) => {
+      metrics.replicaFailures.inc({ reason });
+      log.warn({ reason, error: String(error instanceof Error ? error.message : error) }, `read replica unavailable: reading from the primary for ${config.DATABASE_READ_RETRY_MS} ms`);
+    },
+  });
+  const detach = attachReadReplica(orm, replica);
+  return {
+    async close() {
+      detach();
+      await replica.close();
     },
   };
 }

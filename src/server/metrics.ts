@@ -42,6 +42,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly replicaTrees = new Counter({
+    name: 'training_read_replica_trees_total',
+    help: 'With DATABASE_READ_URL: version trees the process cache did not hold, by outcome: hit (read from the replica), miss (not on the replica yet: read from the primary), fallback (replica down, slow or skipped: read from the primary)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly replicaFailures = new Counter({
+    name: 'training_read_replica_failures_total',
+    help: 'Reads from DATABASE_READ_URL that failed (error) or ran past DATABASE_READ_TIMEOUT_MS (timeout); after each, reads skip the replica for DATABASE_READ_RETRY_MS',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor(backfill?: BackfillCountsSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'training_' });
     if (!backfill) return;
