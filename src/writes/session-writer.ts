@@ -74,7 +74,7 @@ export class SessionWriter {
       const exerciseId = programId ? storedId(programId, set.exerciseId) : set.exerciseId;
       const { exercise, exerciseVersionId } = await this.exerciseOf(tx, session, exerciseId);
       // The session row is locked: no other set of it can be logged between this check and the insert.
-      if ((await tx.count(WorkoutSessionSetEntity, { session: session.id, exerciseId: exercise.id, setNumber: set.setNumber })) > 0) {
+      if ((await tx.count(WorkoutSessionSetEntity, { session: session.id, userId: this.userId, exerciseId: exercise.id, setNumber: set.setNumber })) > 0) {
         throw AppError.conflict(`set ${set.setNumber} of exercise ${JSON.stringify(exercise.id)} is already logged in this session`);
       }
       const logged = tx.create(WorkoutSessionSetEntity, {

@@ -157,18 +157,6 @@ const KNOWN_EXCEPTIONS: readonly { table: string; alias?: string; statement: Reg
     statement: /^update workout_sessions set completed_at = \$1 where id = \$2$/,
     reason: 'completeSession flushes the session by its primary key after loading it by (id, user_id); as above',
   },
-  {
-    table: 'workout_session_sets',
-    alias: 'w0',
-    statement: /^select count\(\*\) as count from workout_session_sets as w0 where w0\.session_id = \$1 and w0\.exercise_id = \$2 and w0\.set_number = \$3$/,
-    reason: "logSet's duplicate-set check filters by the session, which it loaded by (id, user_id) just before",
-  },
-  {
-    table: 'program_versions',
-    alias: 'v',
-    statement: /^\/\* selectCurrentVersionHead \*\/ /,
-    reason: "reads the head of a program whose row was locked by (id, user_id) in the same transaction, by the program's current_version_id",
-  },
   ...(['program_version_workouts', 'program_version_exercises', 'program_version_schedule'] as const).map((table) => ({
     table,
     statement: /^\/\* selectVersionTrees \*\/ /,
