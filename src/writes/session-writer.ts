@@ -106,8 +106,11 @@ export class SessionWriter {
         throw AppError.invalid('session end', [{ path: 'completedAt', code: 'BEFORE_START', message: 'must not be before the session started' }]);
       }
       // Filling the NULL column is the one change history rows allow (the database refuses any other).
+      // A statement that names the user, not a flush (which would update by the primary key alone):
+      // with the tables distributed by user_id it runs on the user's shard only.
+      await tx.nativeUpdate(WorkoutSessionEntity, { id: session.id, userId: this.userId }, { completedAt: end });
       session.completedAt = end;
-      await tx.flush();
+      tx.merge(session, { refresh: true }); // the entity holds what was written: nothing left to flush
       return sessionModelOf(session);
     });
   }
