@@ -11,7 +11,7 @@ import { insertProgram, updateProgram } from './program-rows.js';
 import type { ProgramState } from './program-state.js';
 import type { HistoryVersions, SessionVersionRefs } from './write-path.js';
 
-/** The version steps both version-writing paths (dual write, versioned only) share. */
+/** The version steps both version-writing paths (dual write, versioned only) share; `versionWritingPath` puts them together. */
 
 export interface CurrentVersion {
   readonly id: string;
