@@ -4,7 +4,7 @@ import { pgArray } from '../db/pg-array.js';
 import { PROGRAM_COLUMNS, SESSION_COLUMNS, SET_COLUMNS, programRow, sessionRow, setRow, timestamp, type ProgramRow } from '../db/rows.js';
 import { execute, queryRows } from '../db/sql.js';
 import { countsSchema, type BackfillCounts, type UnmatchedItem } from './backfill-report.js';
-import { shardFilter, shardParams, type Shard } from './backfill-shard.js';
+import { formatShard, shardFilter, shardParams, type Shard } from './backfill-shard.js';
 
 /**
  * SQL of the backfill: keyset batches in primary-key order across the users
@@ -216,14 +216,29 @@ export async function countRows(em: EntityManager, shard: Shard): Promise<{ prog
   return row!;
 }
 
-/** Status and counts of the most recent run (for the server's metrics). */
-export async function latestBackfillRun(orm: MikroORM): Promise<{ status: string; counts: BackfillCounts } | null> {
+/** One shard's run as the server's metrics show it: the shard as `K/N` (`1/1`: a run over every user). */
+export interface ShardRunStatus {
+  readonly shard: string;
+  readonly status: string;
+  readonly counts: BackfillCounts;
+}
+
+/**
+ * Every shard of the latest split (the shard count of the most recent run),
+ * each with its most recent run, in shard order: for the server's metrics, so
+ * a shard that failed or is still running shows beside the ones that
+ * completed. A shard of the split that has never run is not listed.
+ */
+export async function latestBackfillRuns(orm: MikroORM): Promise<ShardRunStatus[]> {
   const rows = await queryRows(
     orm.em.fork(),
-    'latestBackfillRun',
-    'select status, counts from backfill_runs order by started_at desc limit 1',
+    'latestBackfillRuns',
+    `select distinct on (r.shard_index) r.shard_index, r.shard_count, r.status, r.counts
+     from backfill_runs r
+     where r.shard_count = (select l.shard_count from backfill_runs l order by l.started_at desc limit 1)
+     order by r.shard_index, r.started_at desc`,
     [],
-    z.object({ status: z.string(), counts: countsSchema }),
+    z.object({ shard_index: z.number().int(), shard_count: z.number().int(), status: z.string(), counts: countsSchema }),
   );
-  return rows[0] ?? null;
+  return rows.map((r) => ({ shard: formatShard({ index: r.shard_index, count: r.shard_count }), status: r.status, counts: r.counts }));
 }

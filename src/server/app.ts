@@ -10,7 +10,7 @@ import { createFlagEvaluator } from '../flags/flag-snapshot.js';
 import { reportNormalisations } from '../flags/legal-phase.js';
 import { createApollo } from './apollo.js';
 import { createHttpServer } from './http-server.js';
-import { latestBackfillRun } from '../backfill/backfill-store.js';
+import { latestBackfillRuns } from '../backfill/backfill-store.js';
 import { attachReadReplica, ReadReplica, replicaOrmOptions } from '../db/read-replica.js';
 import { Metrics } from './metrics.js';
 import { createMetricsServer } from './metrics-server.js';
@@ -31,7 +31,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
 /** Starts Apollo, the HTTP server and the metrics listener on an already-migrated database. */
 export async function startApp(config: Config, orm: MikroORM, log: Logger, options: { flagProvider?: Provider } = {}): Promise<RunningApp> {
   const production = config.NODE_ENV === 'production';
-  const metrics = new Metrics(() => latestBackfillRun(orm));
+  const metrics = new Metrics(() => latestBackfillRuns(orm));
   const replica = config.DATABASE_READ_URL ? openReadReplica(config, config.DATABASE_READ_URL, orm, metrics, log) : null;
   // Throws FlagFileError (a configuration error: exit 2) when the file is missing or unusable.
   const flagFile = config.FLAGS_FILE ? await FlagFileProvider.open(config.FLAGS_FILE, { log, onInvalid: () => metrics.flagFileInvalid.inc() }) : null;

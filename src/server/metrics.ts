@@ -1,7 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** The latest backfill run's counts, read at scrape time (the backfill runs in its own process). */
-export type BackfillCountsSource = () => Promise<{ status: string; counts: Record<'programs' | 'sessions' | 'sets', Record<string, number>> } | null>;
+/**
+ * The latest backfill's runs, one per shard (`K/N`; `1/1` for a run over
+ * every user), read at scrape time (the backfill runs in its own process).
+ */
+export type BackfillCountsSource = () => Promise<readonly { shard: string; status: string; counts: Record<'programs' | 'sessions' | 'sets', Record<string, number>> }[]>;
 
 /** Every Prometheus metric of one server, on a registry of its own (several servers may share a test process). */
 export class Metrics {
@@ -61,15 +64,16 @@ export class Metrics {
     if (!backfill) return;
     new Gauge({
       name: 'training_backfill_records',
-      help: "The latest backfill run's records by kind (programs, sessions, sets) and outcome (total, linked, linkedByName, unmatched, versioned, …)",
-      labelNames: ['kind', 'outcome', 'status'] as const,
+      help: "The latest backfill's records by shard (K/N; 1/1 for a run over every user), that shard's run status (running, completed, failed), kind (programs, sessions, sets) and outcome (total, linked, linkedByName, unmatched, versioned, …)",
+      labelNames: ['kind', 'outcome', 'status', 'shard'] as const,
       registers: [this.registry],
       async collect() {
         this.reset();
-        const latest = await backfill().catch(() => null);
-        if (!latest) return;
-        for (const kind of ['programs', 'sessions', 'sets'] as const) {
-          for (const [outcome, value] of Object.entries(latest.counts[kind])) this.set({ kind, outcome, status: latest.status }, value);
+        const runs = await backfill().catch(() => []);
+        for (const { shard, status, counts } of runs) {
+          for (const kind of ['programs', 'sessions', 'sets'] as const) {
+            for (const [outcome, value] of Object.entries(counts[kind])) this.set({ kind, outcome, status, shard }, value);
+          }
         }
       },
     });

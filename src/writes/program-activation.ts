@@ -1,8 +1,8 @@
-import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProgramEntity } from '../db/entities/index.js';
 import { programRow, type ProgramRow } from '../db/rows.js';
 import { queryRows } from '../db/sql.js';
-import { flushProgram, rowOf } from './program-rows.js';
+import { rowOf, writeProgram } from './program-rows.js';
 
 /**
  * Locks all of the caller's programs: two activations at once run one after
@@ -23,10 +23,6 @@ export async function setActiveProgram(tx: EntityManager, userId: string, progra
     [userId, program.id],
     programRow.pick({ id: true }),
   );
-  if (!program.isActive) {
-    program.isActive = true;
-    program.updatedAt = raw('now()');
-  }
-  await flushProgram(tx, program);
+  if (!program.isActive) await writeProgram(tx, program, { isActive: true, touch: true });
   return rowOf(program);
 }

@@ -39,8 +39,8 @@ export async function lockProgram(tx: EntityManager, userId: string, id: string,
   const [head] = await queryRows(
     tx,
     'selectCurrentVersionHead',
-    'select v.version_number, v.content_hash from program_versions v where v.id = ?',
-    [row.current_version_id],
+    'select v.version_number, v.content_hash from program_versions v where v.id = ? and v.user_id = ?',
+    [row.current_version_id, userId],
     versionHead,
   );
   return { program, row, currentNumber: head?.version_number ?? 0, currentHash: head?.content_hash ?? null };

@@ -1,4 +1,4 @@
-import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import { raw, type EntityManager, type Ref } from '@mikro-orm/postgresql';
 import { ProgramEntity, ProgramVersionEntity } from '../db/entities/index.js';
 import type { ProgramRow } from '../db/rows.js';
 import { writeLegacyBlob } from '../domain/legacy-blob.js';
@@ -6,8 +6,9 @@ import type { ProgramContent } from '../domain/program.js';
 
 /**
  * A program as an entity of the write's unit of work, and as the row the rest
- * of the code reads (`blobSync`, the program model). Writes assign the
- * entity's fields and flush; MikroORM sends one statement per flushed entity.
+ * of the code reads (`blobSync`, the program model). A new program is
+ * inserted by the unit of work; a change to one is written by `writeProgram`,
+ * which names the user.
  */
 
 /** The entity as a row: the shape the program model and the blob/version bookkeeping read. */
@@ -53,30 +54,59 @@ export interface ProgramUpdate {
   readonly touch: boolean;
 }
 
-/** Blob, name and version pointers of a program, in one statement (with whatever else the unit of work holds for it). */
+/** Blob, name and version pointers of a program, in one statement. */
 export async function updateProgram(tx: EntityManager, program: ProgramEntity, update: ProgramUpdate): Promise<ProgramRow> {
-  if (update.name !== null) program.name = update.name;
-  if (update.blob !== null) program.programJson = writeLegacyBlob(update.blob);
-  pointAt(tx, program, update.currentVersionId, update.blobVersionId);
-  if (update.touch) program.updatedAt = raw('now()');
-  await flushProgram(tx, program);
+  await writeProgram(tx, program, {
+    ...(update.name !== null ? { name: update.name } : {}),
+    ...(update.blob !== null ? { programJson: writeLegacyBlob(update.blob) } : {}),
+    currentVersion: update.currentVersionId,
+    legacyJsonVersion: update.blobVersionId,
+    touch: update.touch,
+  });
   return rowOf(program);
 }
 
-/** Sets a program's version pointers (flushed with the write's next flush). */
-export function pointAt(tx: EntityManager, program: ProgramEntity, currentVersionId: string | null, blobVersionId: string | null): void {
-  program.currentVersion = currentVersionId === null ? null : tx.getReference(ProgramVersionEntity, currentVersionId, { wrapped: true });
-  program.legacyJsonVersion = blobVersionId === null ? null : tx.getReference(ProgramVersionEntity, blobVersionId, { wrapped: true });
+/** The columns a write of a program may change; version pointers by id. `touch`: `updated_at` moves to now. */
+export interface ProgramChanges {
+  readonly name?: string;
+  readonly programJson?: unknown;
+  readonly isActive?: boolean;
+  readonly currentVersion?: string | null;
+  readonly legacyJsonVersion?: string | null;
+  readonly touch: boolean;
 }
 
 /**
- * Flushes the write's changes, the program's update among them (always: call
- * it only when the program changes). `revision` is counted by a trigger, not
- * written: setting it to itself, a raw value, makes the update return what
- * the trigger made of it, so the model shows the program's real revision
- * without another statement.
+ * Writes `changes` to the caller's (locked) program in one statement that
+ * names the user (`where id = … and user_id = …`), so that with the tables
+ * distributed by `user_id` it runs on the user's shard alone. MikroORM's
+ * flush would update the entity by its primary key only; hence this
+ * statement, through its query builder, in the write's transaction.
+ * `revision` (counted by a trigger) and `updated_at` come back from the same
+ * statement. The entity then holds what was written and is merged again
+ * (`em.merge(…, { refresh: true })` takes a new snapshot), so the unit of
+ * work has nothing of it left to flush.
  */
-export async function flushProgram(tx: EntityManager, program: ProgramEntity): Promise<void> {
-  program.revision = raw('revision');
-  await tx.flush();
+export async function writeProgram(tx: EntityManager, program: ProgramEntity, changes: ProgramChanges): Promise<void> {
+  const { touch, ...columns } = changes;
+  const written: { revision: number; updatedAt: Date } | undefined = await tx
+    .createQueryBuilder(ProgramEntity)
+    .update({ ...columns, ...(touch ? { updatedAt: raw('now()') } : {}) })
+    .where({ id: program.id, userId: program.userId })
+    .returning(['revision', 'updatedAt'])
+    .execute('get');
+  // The row is locked by this transaction: it cannot have gone.
+  if (!written) throw new Error(`program ${program.id} of user ${program.userId} was not updated`);
+  if (columns.name !== undefined) program.name = columns.name;
+  if (columns.programJson !== undefined) program.programJson = columns.programJson;
+  if (columns.isActive !== undefined) program.isActive = columns.isActive;
+  if (columns.currentVersion !== undefined) program.currentVersion = versionRef(tx, columns.currentVersion);
+  if (columns.legacyJsonVersion !== undefined) program.legacyJsonVersion = versionRef(tx, columns.legacyJsonVersion);
+  program.revision = written.revision;
+  program.updatedAt = written.updatedAt;
+  tx.merge(program, { refresh: true });
+}
+
+function versionRef(tx: EntityManager, id: string | null): Ref<ProgramVersionEntity> | null {
+  return id === null ? null : tx.getReference(ProgramVersionEntity, id, { wrapped: true });
 }

@@ -74,7 +74,7 @@ export class SessionWriter {
       const exerciseId = programId ? storedId(programId, set.exerciseId) : set.exerciseId;
       const { exercise, exerciseVersionId } = await this.exerciseOf(tx, session, exerciseId);
       // The session row is locked: no other set of it can be logged between this check and the insert.
-      if ((await tx.count(WorkoutSessionSetEntity, { session: session.id, exerciseId: exercise.id, setNumber: set.setNumber })) > 0) {
+      if ((await tx.count(WorkoutSessionSetEntity, { session: session.id, userId: this.userId, exerciseId: exercise.id, setNumber: set.setNumber })) > 0) {
         throw AppError.conflict(`set ${set.setNumber} of exercise ${JSON.stringify(exercise.id)} is already logged in this session`);
       }
       const logged = tx.create(WorkoutSessionSetEntity, {
@@ -106,8 +106,11 @@ export class SessionWriter {
         throw AppError.invalid('session end', [{ path: 'completedAt', code: 'BEFORE_START', message: 'must not be before the session started' }]);
       }
       // Filling the NULL column is the one change history rows allow (the database refuses any other).
+      // A statement that names the user, not a flush (which would update by the primary key alone):
+      // with the tables distributed by user_id it runs on the user's shard only.
+      await tx.nativeUpdate(WorkoutSessionEntity, { id: session.id, userId: this.userId }, { completedAt: end });
       session.completedAt = end;
-      await tx.flush();
+      tx.merge(session, { refresh: true }); // the entity holds what was written: nothing left to flush
       return sessionModelOf(session);
     });
   }

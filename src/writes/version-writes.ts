@@ -7,11 +7,11 @@ import { contentHash } from '../domain/content-hash.js';
 import { insertVersion } from '../store/version-store.js';
 import { createVersionTreeLoader } from '../store/version-tree-loader.js';
 import type { LockedProgram } from './program-lock.js';
-import { insertProgram, pointAt, updateProgram } from './program-rows.js';
+import { insertProgram, updateProgram } from './program-rows.js';
 import type { ProgramState } from './program-state.js';
 import type { HistoryVersions, SessionVersionRefs } from './write-path.js';
 
-/** The version steps both version-writing paths (dual write, versioned only) share. */
+/** The version steps both version-writing paths (dual write, versioned only) share; `versionWritingPath` puts them together. */
 
 export interface CurrentVersion {
   readonly id: string;
@@ -29,8 +29,8 @@ export interface EnsuredVersion extends CurrentVersion {
  * Makes the program's current version mirror `base` (what the blob holds):
  * version 1 for a program never versioned, a catch-up version for a blob
  * written while versioned writes were off. Both are `BACKFILL`: the system,
- * not a user, made them. Points the program at the version it returns (the
- * pointers are written with the write's next flush).
+ * not a user, made them. The program's pointers are the caller's to write
+ * (`id` becomes `current_version_id`, `blobVersionId` `legacy_json_version_id`).
  */
 export async function ensureCurrentVersion(tx: EntityManager, locked: LockedProgram, base: ProgramContent): Promise<EnsuredVersion> {
   const { row } = locked;
@@ -40,7 +40,6 @@ export async function ensureCurrentVersion(tx: EntityManager, locked: LockedProg
   }
   const hash = contentHash(row.name, base);
   if (sync === 'blob-newer' && hash === locked.currentHash) {
-    pointAt(tx, locked.program, row.current_version_id, row.current_version_id);
     return { id: row.current_version_id!, number: locked.currentNumber, contentHash: hash, blobVersionId: row.current_version_id };
   }
   const created = await insertVersion(tx, {
@@ -53,7 +52,6 @@ export async function ensureCurrentVersion(tx: EntityManager, locked: LockedProg
     contentHash: hash,
     content: base,
   });
-  pointAt(tx, locked.program, created.id, created.id);
   return { id: created.id, number: created.number, contentHash: hash, blobVersionId: created.id };
 }
 
@@ -89,7 +87,12 @@ export async function createVersionedProgram(tx: EntityManager, userId: string, 
 
 /** The session's program version (created first if the program has none) and its workout's row in it. */
 export async function sessionVersionRefs(tx: EntityManager, locked: LockedProgram, content: ProgramContent, workoutId: string): Promise<SessionVersionRefs> {
-  const programVersionId = (await ensureCurrentVersion(tx, locked, content)).id;
+  const ensured = await ensureCurrentVersion(tx, locked, content);
+  const programVersionId = ensured.id;
+  const { row } = locked;
+  if (ensured.id !== row.current_version_id || ensured.blobVersionId !== row.legacy_json_version_id) {
+    await updateProgram(tx, locked.program, { name: null, blob: null, currentVersionId: ensured.id, blobVersionId: ensured.blobVersionId, touch: false });
+  }
   const tree = await createVersionTreeLoader(tx, locked.row.user_id).load(programVersionId);
   return { programVersionId, workoutVersionId: tree?.workoutRowIds.get(workoutId) ?? null };
 }

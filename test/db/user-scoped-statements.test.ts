@@ -91,6 +91,10 @@ const USER_ENTITY = `query ($representations: [_Any!]!) { _entities(representati
 /** The app's screens and every write of a training week, as `userId`, through `app`. */
 async function trainingWeek(app: TestApp, userId: string): Promise<void> {
   const gql = async (query: string, variables: Record<string, unknown> = {}) => ok(await app.gql(query, variables, userId));
+  // The program left active by the previous phase's week: where versions are written and Phase 1 wrote
+  // none for it, starting a session makes its first version and points the program at it.
+  const before = (await gql('{ activeProgram { id workouts { id } } }')).activeProgram;
+  if (before) await gql(START_SESSION, { programId: before.id, workoutId: before.workouts[0].id, startedAt: '2026-11-22T07:00:00Z' });
   const program = (await gql(CREATE_PROGRAM, { input: upperLower() })).createProgram;
   const other = (await gql(CREATE_PROGRAM, { input: upperLower('Deload') })).createProgram;
   await gql(ACTIVATE_PROGRAM, { id: program.id });
@@ -147,28 +151,6 @@ async function statementsSent(): Promise<string[]> {
  * any other statement without `user_id` fails this test.
  */
 const KNOWN_EXCEPTIONS: readonly { table: string; alias?: string; statement: RegExp; reason: string }[] = [
-  {
-    table: 'programs',
-    statement: /^update programs set .* where id = \$\d+ returning [a-z_, ]+$/,
-    reason: 'MikroORM flushes a changed program by its primary key (the row was loaded by a user-scoped statement in the same transaction); with (user_id, id) as the entity key the flush names user_id',
-  },
-  {
-    table: 'workout_sessions',
-    statement: /^update workout_sessions set completed_at = \$1 where id = \$2$/,
-    reason: 'completeSession flushes the session by its primary key after loading it by (id, user_id); as above',
-  },
-  {
-    table: 'workout_session_sets',
-    alias: 'w0',
-    statement: /^select count\(\*\) as count from workout_session_sets as w0 where w0\.session_id = \$1 and w0\.exercise_id = \$2 and w0\.set_number = \$3$/,
-    reason: "logSet's duplicate-set check filters by the session, which it loaded by (id, user_id) just before",
-  },
-  {
-    table: 'program_versions',
-    alias: 'v',
-    statement: /^\/\* selectCurrentVersionHead \*\/ /,
-    reason: "reads the head of a program whose row was locked by (id, user_id) in the same transaction, by the program's current_version_id",
-  },
   ...(['program_version_workouts', 'program_version_exercises', 'program_version_schedule'] as const).map((table) => ({
     table,
     statement: /^\/\* selectVersionTrees \*\/ /,
