@@ -7,11 +7,15 @@ import type { ExercisePerformanceModel } from '../../models/read-models.js';
 /**
  * A set `st` counts for the wanted exercise of row `w` when it is linked to one
  * of that exercise's version rows, or, not linked (yet), was logged under its
- * id. Written as one `coalesce` — the link decides when there is one — and not
- * as an OR: an OR lets the planner trade the per-session probe for a bitmap
- * scan over every set ever linked to the exercise.
+ * id. Written as one `case` — the link decides when there is one — and not as
+ * an OR: an OR lets the planner trade the per-session probe for a bitmap scan
+ * over every set ever linked to the exercise. Not as `coalesce(link = any(ids),
+ * logged id)` either: over an exercise with no version rows yet (a program the
+ * backfill has not reached) `null = any('{}')` is false, not null, and the
+ * unlinked set would never count.
  */
-const SET_OF_WANTED = (w: string) => `coalesce(st.exercise_version_id = any(${w}.version_ids), st.exercise_id = ${w}.exercise_id)`;
+const SET_OF_WANTED = (w: string) =>
+  `case when st.exercise_version_id is null then st.exercise_id = ${w}.exercise_id else st.exercise_version_id = any(${w}.version_ids) end`;
 
 /**
  * Last performance on the versioned path, in ONE statement. A set counts for
