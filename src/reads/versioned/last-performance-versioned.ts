@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { queryRows } from '../../db/sql.js';
+import type { LastPerformances } from '../last-performance-cache.js';
 import type { WantedExercise } from '../compose-read-path.js';
-import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceRow, SESSION_OF_WANTED, WANTED_EXERCISES, wantedParams } from '../last-performance-rows.js';
-import type { ExercisePerformanceModel } from '../../models/read-models.js';
+import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceOrWatermarkRow, SESSION_OF_WANTED, WITH_HISTORY_WATERMARK, WANTED_EXERCISES, wantedParams } from '../last-performance-rows.js';
 
 /**
  * A set `st` counts for the wanted exercise of row `w` when it is linked to one
@@ -34,7 +34,7 @@ export async function selectLastPerformanceVersioned(
   em: EntityManager,
   userId: string,
   wanted: readonly WantedExercise[],
-): Promise<Map<string, ExercisePerformanceModel>> {
+): Promise<LastPerformances> {
   const rows = await queryRows(
     em,
     'selectLastPerformanceVersioned',
@@ -57,13 +57,12 @@ export async function selectLastPerformanceVersioned(
        where exists (select 1 from workout_session_sets g where g.user_id = ? and g.exercise_id = w.exercise_id)
           or exists (select 1 from workout_session_sets g where g.exercise_version_id = any(w.version_ids))
      )
-     select ${LAST_PERFORMANCE_COLUMNS}
+     ${WITH_HISTORY_WATERMARK(`select ${LAST_PERFORMANCE_COLUMNS}
      from latest
      join workout_sessions s on s.id = latest.session_id
-     join workout_session_sets st on st.session_id = latest.session_id and ${SET_OF_WANTED('latest')}
-     order by latest.wanted_id, st.set_number, st.id`,
-    [userId, ...wantedParams(wanted), userId, userId],
-    lastPerformanceRow,
+     join workout_session_sets st on st.session_id = latest.session_id and ${SET_OF_WANTED('latest')}`)}`,
+    [userId, ...wantedParams(wanted), userId, userId, userId],
+    lastPerformanceOrWatermarkRow,
     { prepare: true },
   );
   return groupPerformances(rows);
