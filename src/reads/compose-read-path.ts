@@ -13,6 +13,7 @@ import {
 } from '../store/session-store.js';
 import { withExposedExercise, workoutModels, type ExercisePerformanceModel, type SessionModel, type WorkoutModel } from '../models/read-models.js';
 import type { ProgramSource } from './program-source.js';
+import type { LastPerformanceCache, LastPerformanceKind, LastPerformances } from './last-performance-cache.js';
 import type { ReadPath } from './read-path.js';
 
 /**
@@ -29,8 +30,10 @@ export interface WantedExercise {
 
 export interface ReadPathParts {
   readonly programs: ProgramSource;
-  /** Last performance of many exercises in one statement, by exposed id. */
-  readonly lastPerformance: (exercises: readonly WantedExercise[]) => Promise<Map<string, ExercisePerformanceModel>>;
+  /** Last performance of many exercises in one statement, by exposed id, with the history watermark it was read at. */
+  readonly lastPerformance: (exercises: readonly WantedExercise[]) => Promise<LastPerformances>;
+  /** Where last performances are kept between requests (none for a consistency check, which must read the tables). */
+  readonly cache: { readonly performances: LastPerformanceCache; readonly kind: LastPerformanceKind } | null;
 }
 
 /**
@@ -57,7 +60,18 @@ export function composeReadPath(em: EntityManager, userId: string, parts: ReadPa
     );
   });
   const lastPerformance = new DataLoader(async (exerciseIds: readonly string[]) => {
-    const found = await parts.lastPerformance(exerciseIds.map((id) => ({ exposedId: id, parsed: parseExposedId(id) })));
+    // Served from the cache only at the watermark this request read from the primary with the active program.
+    const watermark = programs.historyWatermark();
+    const { cache } = parts;
+    const found = cache && watermark !== undefined ? cache.performances.lookup(userId, watermark, cache.kind, exerciseIds) : new Map<string, ExercisePerformanceModel | null>();
+    const missing = exerciseIds.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      const read = await parts.lastPerformance(missing.map((id) => ({ exposedId: id, parsed: parseExposedId(id) })));
+      const performances = new Map(missing.map((id) => [id, read.performances.get(id) ?? null]));
+      // Rows read inside a transaction may yet roll back: cache only what is committed.
+      if (cache && em.getTransactionContext() === undefined) cache.performances.remember(userId, read.historyWatermark, cache.kind, performances);
+      for (const [id, performance] of performances) found.set(id, performance);
+    }
     return exerciseIds.map((id) => found.get(id) ?? null);
   });
 

@@ -5,6 +5,7 @@ import { toPerformedSetModel } from '../store/session-store.js';
 import { pgArray } from '../db/pg-array.js';
 import type { ParsedExposedId } from '../domain/exposed-ids.js';
 import type { WantedExercise } from './compose-read-path.js';
+import type { LastPerformances } from './last-performance-cache.js';
 import { withExposedExercise, type ExercisePerformanceModel } from '../models/read-models.js';
 
 /**
@@ -32,7 +33,20 @@ export const LAST_PERFORMANCE_COLUMNS = `latest.wanted_id, ${SET_COLUMNS},
   s.workout_name_snapshot as s_workout_name_snapshot, s.started_at as s_started_at, s.completed_at as s_completed_at,
   s.program_version_id as s_program_version_id, s.workout_version_id as s_workout_version_id`;
 
-export const lastPerformanceRow = setRow.extend({
+/**
+ * The final select of a last-performance statement (`select ${LAST_PERFORMANCE_COLUMNS} from …`,
+ * unordered), wrapped so that the statement also returns the caller's history
+ * watermark, read in the same snapshot as the performances: on every row, and
+ * on a row of its own (all else null) when there is no performance at all.
+ * Bind the user id after the statement's other parameters.
+ */
+export const WITH_HISTORY_WATERMARK = (select: string) => `select hw.history_watermark, r.*
+  from (select coalesce((select h.watermark from history_watermarks h where h.user_id = ?), 0)::text as history_watermark) hw
+  left join (${select}) r on true
+  order by r.wanted_id, r.set_number, r.id`;
+
+const lastPerformanceRow = setRow.extend({
+  history_watermark: z.string(),
   wanted_id: z.string(),
   s_id: z.string(),
   s_user_id: z.string(),
@@ -45,11 +59,15 @@ export const lastPerformanceRow = setRow.extend({
   s_workout_version_id: z.string().nullable(),
 });
 
+/** A row of a statement wrapped by `WITH_HISTORY_WATERMARK`; the likelier shape first. */
+export const lastPerformanceOrWatermarkRow = z.union([lastPerformanceRow, z.object({ history_watermark: z.string(), wanted_id: z.null() })]);
+
 /** Rows ordered by wanted id then set → one performance per wanted id, with its first `maxSetsPerPerformance` sets. */
-export function groupPerformances(rows: readonly z.output<typeof lastPerformanceRow>[]): Map<string, ExercisePerformanceModel> {
+export function groupPerformances(rows: readonly z.output<typeof lastPerformanceOrWatermarkRow>[]): LastPerformances {
   const sets = new Map<string, ReturnType<typeof toPerformedSetModel>[]>();
   const result = new Map<string, ExercisePerformanceModel>();
   for (const r of rows) {
+    if (r.wanted_id === null) continue;
     const list = sets.get(r.wanted_id);
     if (list) {
       if (list.length < HISTORY_LIMITS.maxSetsPerPerformance) list.push(withExposedExercise(toPerformedSetModel(r), r.s_program_id));
@@ -73,5 +91,7 @@ export function groupPerformances(rows: readonly z.output<typeof lastPerformance
       },
     });
   }
-  return result;
+  const [first] = rows;
+  if (!first) throw new Error('a last-performance statement returns at least its watermark row');
+  return { historyWatermark: first.history_watermark, performances: result };
 }

@@ -21,6 +21,12 @@ export interface ProgramSource {
   /** The user's first `first` programs, oldest first. */
   ofUser(first: number): Promise<ProgramModel[]>;
   active(): Promise<ProgramModel | null>;
+  /**
+   * The caller's history watermark, read from the primary with the active
+   * program by this request (undefined until `active()` has run, and after
+   * `forget()`): what a cached last performance is checked against.
+   */
+  historyWatermark(): string | undefined;
   forget(): void;
 }
 
@@ -40,6 +46,7 @@ export function createProgramSource(em: EntityManager, userId: string, modelsOf:
     rows.forEach((row, i) => byId.prime(row.id, { model: models[i]!, deleted: row.deleted_at !== null }));
     return [...models];
   };
+  let historyWatermark: string | undefined;
   return {
     byId: (id) => byId.load(id),
     async ofUser(first) {
@@ -48,8 +55,13 @@ export function createProgramSource(em: EntityManager, userId: string, modelsOf:
     },
     async active() {
       const row = await selectActiveProgram(em, userId, blobs);
+      if (row) historyWatermark = row.history_watermark;
       return row ? (prime([row], await modelsOf([row]))[0] ?? null) : null;
     },
-    forget: () => byId.clearAll(),
+    historyWatermark: () => historyWatermark,
+    forget() {
+      byId.clearAll();
+      historyWatermark = undefined;
+    },
   };
 }

@@ -60,7 +60,7 @@ export const uncachedVersionTrees: VersionTreeSource = {
  * snapshot; the versioned one reads version trees from it, not from the cache).
  */
 export function readPathPair(em: EntityManager, userId: string): ReadPathPair {
-  return { legacy: createLegacyReadPath(em, userId), versioned: createVersionedReadPath(em, userId, uncachedVersionTrees) };
+  return { legacy: createLegacyReadPath(em, userId, null), versioned: createVersionedReadPath(em, userId, uncachedVersionTrees, null) };
 }
 
 /** A `SnapshotReader` for `userId`: each call opens its own snapshot with fresh read paths. */

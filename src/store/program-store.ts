@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
 import { pgArray } from '../db/pg-array.js';
 import { queryRows } from '../db/sql.js';
 import { programColumns, programRow, type BlobColumns, type ProgramRow } from '../db/rows.js';
@@ -36,14 +37,24 @@ export async function selectProgramsOfUser(em: EntityManager, userId: string, li
   );
 }
 
-export async function selectActiveProgram(em: EntityManager, userId: string, blobs: BlobColumns = 'all'): Promise<ProgramRow | null> {
+/**
+ * The caller's active program, with the caller's history watermark
+ * (Migration0010HistoryWatermarks; '0' before any completed session) read in
+ * the same statement: a last performance cached under that watermark is what
+ * the primary holds now.
+ */
+export async function selectActiveProgram(em: EntityManager, userId: string, blobs: BlobColumns = 'all'): Promise<ActiveProgramRow | null> {
   const rows = await queryRows(
     em,
     'selectActiveProgram',
-    `select ${programColumns(blobs)} from programs p where p.user_id = ? and p.is_active and p.deleted_at is null`,
-    [userId],
-    programRow,
+    `select ${programColumns(blobs)}, coalesce((select h.watermark from history_watermarks h where h.user_id = ?), 0)::text as history_watermark
+     from programs p where p.user_id = ? and p.is_active and p.deleted_at is null`,
+    [userId, userId],
+    activeProgramRow,
     { prepare: true },
   );
   return rows[0] ?? null;
 }
+
+const activeProgramRow = programRow.extend({ history_watermark: z.string() });
+export type ActiveProgramRow = z.output<typeof activeProgramRow>;

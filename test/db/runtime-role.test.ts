@@ -119,6 +119,7 @@ const INTENDED: Record<string, { table: string[]; updateColumns?: string[] }> = 
   backfill_runs: { table: ['INSERT', 'SELECT', 'UPDATE'] },
   backfill_items: { table: ['INSERT', 'SELECT'] },
   schema_migrations: { table: ['SELECT'] },
+  history_watermarks: { table: ['SELECT'] },
 };
 
 const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'MAINTAIN'];

@@ -40,6 +40,12 @@ describe('SQL statements per operation', () => {
     expect(large.statements).toBe(2);
   });
 
+  it('reads the full tree again in 1 statement while the history is unchanged: the active program with the history watermark', async () => {
+    const again = await t.gql(FULL_TREE, {}, '10000000-0000-4000-8000-000000000002');
+    expect(ok(again).activeProgram.workouts[0].exercises[0].lastPerformance.sets).toEqual([{ reps: 5 }]);
+    expect(again.statements).toBe(1);
+  });
+
   it('reads a page of history with its sets in 2 statements', async () => {
     const page = await t.gql(`{ sessions(first: 20) { edges { node { workoutName sets { reps } } } } }`, {}, '10000000-0000-4000-8000-000000000002');
     expect(ok(page).sessions.edges).toHaveLength(1);
@@ -51,14 +57,15 @@ describe('SQL statements per operation, versioned read path', () => {
   const USER = '10000000-0000-4000-8000-000000000003';
   const TREE = `{ activeProgram { id name workouts { id name exercises { id name sets { reps } lastPerformance { performedAt sets { setNumber reps } } } } schedule { dayOfWeek workout { id } } } }`;
 
-  it('reads the whole tree in 2 statements once the version tree is cached, with the legacy path\'s answer', async () => {
+  it('reads the whole tree in 1 statement once the version tree and the last performances are kept, with the legacy path\'s answer', async () => {
     await userWithProgram(USER, 6, 8, versioned); // WRITES on: the program has a version
     const first = await versioned.gql(TREE, {}, USER);
     const cached = await versioned.gql(TREE, {}, USER);
     const legacy = await t.gql(TREE, {}, USER);
-    // the active program row, the version tree (read once per process: versions never change), every lastPerformance
+    // the active program row (with the history watermark), the version tree (read once per process: versions never
+    // change), every lastPerformance (kept by the process while the watermark stays)
     expect(first.statements).toBe(3);
-    expect(cached.statements).toBe(2);
+    expect(cached.statements).toBe(1);
     expect(ok(cached).activeProgram.workouts[0].exercises[0].lastPerformance.sets).toEqual([{ setNumber: 1, reps: 5 }]);
     expect(ok(cached).activeProgram.workouts[1].exercises[0].lastPerformance).toBeNull();
     expect(ok(cached)).toEqual(ok(legacy));

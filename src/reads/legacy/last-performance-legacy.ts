@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { queryRows } from '../../db/sql.js';
+import type { LastPerformances } from '../last-performance-cache.js';
 import type { WantedExercise } from '../compose-read-path.js';
-import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceRow, SESSION_OF_WANTED, WANTED_EXERCISES, wantedParams } from '../last-performance-rows.js';
-import type { ExercisePerformanceModel } from '../../models/read-models.js';
+import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceOrWatermarkRow, SESSION_OF_WANTED, WITH_HISTORY_WATERMARK, WANTED_EXERCISES, wantedParams } from '../last-performance-rows.js';
 
 /**
  * Last performance of many exercises in ONE statement: for each wanted
@@ -18,7 +18,7 @@ export async function selectLastPerformanceLegacy(
   em: EntityManager,
   userId: string,
   wanted: readonly WantedExercise[],
-): Promise<Map<string, ExercisePerformanceModel>> {
+): Promise<LastPerformances> {
   const rows = await queryRows(
     em,
     'selectLastPerformanceLegacy',
@@ -35,13 +35,12 @@ export async function selectLastPerformanceLegacy(
        ) l
        where exists (select 1 from workout_session_sets g where g.user_id = ? and g.exercise_id = w.exercise_id)
      )
-     select ${LAST_PERFORMANCE_COLUMNS}
+     ${WITH_HISTORY_WATERMARK(`select ${LAST_PERFORMANCE_COLUMNS}
      from latest
      join workout_sessions s on s.id = latest.session_id
-     join workout_session_sets st on st.session_id = latest.session_id and st.exercise_id = latest.exercise_id
-     order by latest.wanted_id, st.set_number, st.id`,
-    [...wantedParams(wanted), userId, userId],
-    lastPerformanceRow,
+     join workout_session_sets st on st.session_id = latest.session_id and st.exercise_id = latest.exercise_id`)}`,
+    [...wantedParams(wanted), userId, userId, userId],
+    lastPerformanceOrWatermarkRow,
     { prepare: true },
   );
   return groupPerformances(rows);

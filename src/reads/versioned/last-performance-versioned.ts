@@ -1,17 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { queryRows } from '../../db/sql.js';
+import type { LastPerformances } from '../last-performance-cache.js';
 import type { WantedExercise } from '../compose-read-path.js';
-import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceRow, SESSION_OF_WANTED, WANTED_EXERCISES, wantedParams } from '../last-performance-rows.js';
-import type { ExercisePerformanceModel } from '../../models/read-models.js';
+import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceOrWatermarkRow, SESSION_OF_WANTED, WITH_HISTORY_WATERMARK, WANTED_EXERCISES, wantedParams } from '../last-performance-rows.js';
 
 /**
  * A set `st` counts for the wanted exercise of row `w` when it is linked to one
  * of that exercise's version rows, or, not linked (yet), was logged under its
- * id. Written as one `coalesce` — the link decides when there is one — and not
- * as an OR: an OR lets the planner trade the per-session probe for a bitmap
- * scan over every set ever linked to the exercise.
+ * id. Written as one `case` — the link decides when there is one — and not as
+ * an OR: an OR lets the planner trade the per-session probe for a bitmap scan
+ * over every set ever linked to the exercise. Not as `coalesce(link = any(ids),
+ * logged id)` either: over an exercise with no version rows yet (a program the
+ * backfill has not reached) `null = any('{}')` is false, not null, and the
+ * unlinked set would never count.
  */
-const SET_OF_WANTED = (w: string) => `coalesce(st.exercise_version_id = any(${w}.version_ids), st.exercise_id = ${w}.exercise_id)`;
+const SET_OF_WANTED = (w: string) =>
+  `case when st.exercise_version_id is null then st.exercise_id = ${w}.exercise_id else st.exercise_version_id = any(${w}.version_ids) end`;
 
 /**
  * Last performance on the versioned path, in ONE statement. A set counts for
@@ -30,7 +34,7 @@ export async function selectLastPerformanceVersioned(
   em: EntityManager,
   userId: string,
   wanted: readonly WantedExercise[],
-): Promise<Map<string, ExercisePerformanceModel>> {
+): Promise<LastPerformances> {
   const rows = await queryRows(
     em,
     'selectLastPerformanceVersioned',
@@ -53,13 +57,12 @@ export async function selectLastPerformanceVersioned(
        where exists (select 1 from workout_session_sets g where g.user_id = ? and g.exercise_id = w.exercise_id)
           or exists (select 1 from workout_session_sets g where g.exercise_version_id = any(w.version_ids))
      )
-     select ${LAST_PERFORMANCE_COLUMNS}
+     ${WITH_HISTORY_WATERMARK(`select ${LAST_PERFORMANCE_COLUMNS}
      from latest
      join workout_sessions s on s.id = latest.session_id
-     join workout_session_sets st on st.session_id = latest.session_id and ${SET_OF_WANTED('latest')}
-     order by latest.wanted_id, st.set_number, st.id`,
-    [userId, ...wantedParams(wanted), userId, userId],
-    lastPerformanceRow,
+     join workout_session_sets st on st.session_id = latest.session_id and ${SET_OF_WANTED('latest')}`)}`,
+    [userId, ...wantedParams(wanted), userId, userId, userId],
+    lastPerformanceOrWatermarkRow,
     { prepare: true },
   );
   return groupPerformances(rows);

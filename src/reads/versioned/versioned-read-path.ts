@@ -8,6 +8,7 @@ import type { ProgramModel } from '../../models/read-models.js';
 import { createProgramSource } from '../program-source.js';
 import type { ReadPath } from '../read-path.js';
 import { selectLastPerformanceVersioned } from './last-performance-versioned.js';
+import { lastPerformanceCache, type LastPerformanceCache } from '../last-performance-cache.js';
 
 /**
  * Reads from the versioned tables: program content from the program's current
@@ -16,8 +17,14 @@ import { selectLastPerformanceVersioned } from './last-performance-versioned.js'
  * yet still shows its blob, so the app stays usable mid-migration.
  * `trees` is where whole version trees come from: the process-wide cache by
  * default; a consistency check passes the tables themselves (`uncachedVersionTrees`).
+ * `performances` likewise keeps last performances between requests (null: none).
  */
-export function createVersionedReadPath(em: EntityManager, userId: string, trees: VersionTreeSource = versionTreeCache): ReadPath {
+export function createVersionedReadPath(
+  em: EntityManager,
+  userId: string,
+  trees: VersionTreeSource = versionTreeCache,
+  performances: LastPerformanceCache | null = lastPerformanceCache,
+): ReadPath {
   const modelsOf = async (rows: readonly ProgramRow[]): Promise<ProgramModel[]> => {
     const versionIds = rows.map((r) => r.current_version_id).filter((id): id is string => id !== null);
     const found = versionIds.length ? await trees.load(em, userId, versionIds) : new Map();
@@ -29,6 +36,7 @@ export function createVersionedReadPath(em: EntityManager, userId: string, trees
   return composeReadPath(em, userId, {
     programs: createProgramSource(em, userId, modelsOf, 'unversioned'),
     lastPerformance: (ids) => selectLastPerformanceVersioned(em, userId, ids),
+    cache: performances && { performances, kind: 'versioned' },
   });
 }
 
