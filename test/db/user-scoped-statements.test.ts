@@ -169,11 +169,6 @@ const KNOWN_EXCEPTIONS: readonly { table: string; alias?: string; statement: Reg
     statement: /^\/\* selectCurrentVersionHead \*\/ /,
     reason: "reads the head of a program whose row was locked by (id, user_id) in the same transaction, by the program's current_version_id",
   },
-  ...(['program_version_workouts', 'program_version_exercises', 'program_version_schedule'] as const).map((table) => ({
-    table,
-    statement: /^\/\* selectVersionTrees \*\/ /,
-    reason: 'the rows of a version tree are joined to their version, which is filtered by user_id, by program_version_id (or workout version id) alone',
-  })),
   ...[
     ['selectLastPerformanceLegacy', 'workout_session_sets', 'st'],
     ['selectLastPerformanceLegacy', 'workout_sessions', 's'],
