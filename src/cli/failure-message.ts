@@ -1,3 +1,5 @@
+import { isConnectionUnavailable } from '../db/transient-errors.js';
+
 /**
  * One line that says what failed, for an operator: the database that cannot
  * be reached (host:port), the port in use, the login refused — never a stack
@@ -29,12 +31,12 @@ export function failureMessage(error: unknown, databaseUrl?: string): string {
     case '3D000':
       return `the database at ${where} says: ${text}`;
   }
-  if (/Timeout acquiring a connection/i.test(text)) return `no database connection to ${where} within the acquire timeout`;
+  if (code === undefined && isConnectionUnavailable(found)) return `no database connection to ${where} within the acquire timeout`;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return `the database at ${where} failed: ${text} (SQLSTATE ${code})`;
   return text;
 }
 
-/** The innermost error that carries a code: pg and knex wrap, node's connect aggregates one error per address. */
+/** The innermost error that carries a code: the drivers wrap, node's connect aggregates one error per address. */
 function findCause(error: unknown, depth = 0): unknown {
   if (!error || typeof error !== 'object' || depth > 5) return error;
   const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };

@@ -1,9 +1,10 @@
-import { MikroORM, defineConfig } from '@mikro-orm/postgresql';
+import { DefaultLogger, MikroORM, defineConfig, type LogContext } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from '../config.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 import { recordStatement } from './statement-counter.js';
+import { statementPoolDriver } from './statement-pool.js';
 
 /** Server-side limits on every connection of a pool, in milliseconds. */
 export interface StatementTimeouts {
@@ -17,6 +18,7 @@ export interface StatementTimeouts {
 
 export interface OrmOptions {
   readonly url: string;
+  /** Size of each of the two pools, MikroORM's and the statement pool (see `poolSizes`). */
   readonly poolMax?: number;
   /** How long a request waits for a free connection before failing as retryable. */
   readonly acquireTimeoutMs?: number;
@@ -47,20 +49,48 @@ export function serviceOrmOptions(
   };
 }
 
+/**
+ * The two pools of the process: the statement pool (`statement-pool.ts`:
+ * every transaction and every hand-written statement) and MikroORM's own (what
+ * the ORM runs outside a transaction: version trees on a cache miss, the
+ * migration check). Each may open up to `poolMax`, so a process opens at most
+ * twice that.
+ */
+export function poolSizes(poolMax: number): { readonly orm: number; readonly statements: number } {
+  return { orm: poolMax, statements: poolMax };
+}
+
+/**
+ * Counts every statement MikroORM sends (its own SQL, `em.execute`, BEGIN and
+ * COMMIT) for `countStatements`: MikroORM hands each one to its logger, after
+ * it ran, in the caller's async context. What is printed stays as configured.
+ */
+class StatementCountingLogger extends DefaultLogger {
+  override logQuery(context: { query: string } & LogContext): void {
+    recordStatement();
+    super.logQuery(context);
+  }
+}
+
 /** One MikroORM instance per process; requests fork its EntityManager. */
 export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   const driverLog = options.driverLog ?? ((message: string) => process.stderr.write(`database driver: ${message}\n`));
-  const orm = await MikroORM.init(
+  const connections = poolSizes(options.poolMax ?? 10);
+  const acquireTimeoutMs = options.acquireTimeoutMs ?? 5000;
+  // pg sends these as start-up parameters: set once per connection, no extra round trip.
+  const connection = { application_name: 'training-subgraph', ...connectionTimeouts(options.timeouts) };
+  return MikroORM.init(
     defineConfig({
       clientUrl: options.url,
+      driver: statementPoolDriver({ max: connections.statements, acquireTimeoutMs, connection, log: driverLog }),
       entities,
       extensions: [Migrator],
       discovery: { warnWhenNoEntities: false },
       allowGlobalContext: false,
-      pool: { min: 0, max: options.poolMax ?? 10, acquireTimeoutMillis: options.acquireTimeoutMs ?? 5000 },
+      loggerFactory: (loggerOptions) => new StatementCountingLogger(loggerOptions),
+      pool: { min: 0, max: connections.orm, acquireTimeoutMillis: acquireTimeoutMs },
       driverOptions: {
-        // pg sends these as start-up parameters: set once per connection, no extra round trip.
-        connection: { application_name: 'training-subgraph', ...connectionTimeouts(options.timeouts) },
+        connection,
         // knex prints its warnings with console.log otherwise: plain text in the middle of the JSON log.
         log: { warn: driverLog, error: driverLog, deprecate: driverLog, debug: () => {} },
       },
@@ -74,8 +104,6 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
       },
     }),
   );
-  orm.em.getConnection().getKnex().on('query', recordStatement);
-  return orm;
 }
 
 function connectionTimeouts(timeouts: StatementTimeouts | undefined) {

@@ -122,6 +122,6 @@ export function attachReadReplica(primary: MikroORM, replica: ReadReplica): () =
  * or when no replica is attached to `em`'s primary.
  */
 export function readReplicaOf(em: EntityManager): ReadReplica | undefined {
-  if (em.getTransactionContext() !== undefined) return undefined;
+  if (em.isInTransaction()) return undefined;
   return replicas.get(em.config);
 }

@@ -4,41 +4,35 @@ import type { QueryConfig, QueryResult } from 'pg';
 import type { z } from 'zod';
 import { numberedPlaceholders } from './placeholders.js';
 import { recordStatement } from './statement-counter.js';
+import { pinnedClientOf, statementPoolOf } from './statement-pool.js';
 
 /**
- * Runs labelled SQL on the EntityManager's connection (inside its transaction,
- * if any) straight through the `pg` driver, with bound parameters.
+ * Runs labelled SQL, with `?` placeholders, straight through `pg`, with bound
+ * parameters: outside a transaction on any connection of the statement pool,
+ * inside one on the transaction's own connection (`statement-pool.ts`).
  *
- * Why not `em.getConnection().execute`: MikroORM inlines every parameter into
- * the SQL text and sends it unprepared, so PostgreSQL parses and plans every
- * statement anew — measured at 3.7 ms of planning per last-performance lookup,
- * more than the lookup itself — and the text is rebuilt in JavaScript on every
- * call. Here parameters travel separately (`?` placeholders, knex convention,
- * numbered once per text), and hot reads are named prepared statements
- * (`{ prepare: true }`): parsed once per connection and planned from a cached
- * plan. Only statements whose text is fixed in code may be prepared — one
- * server-side statement per distinct text and connection.
+ * Why not MikroORM's `execute`: it inlines every parameter into the SQL text
+ * and sends it unprepared, so PostgreSQL parses and plans every statement anew
+ * — measured at 3.7 ms of planning per last-performance lookup, more than the
+ * lookup itself — the text is rebuilt in JavaScript on every call, and a large
+ * JSON parameter (the backfill writes megabytes per batch) is copied into an
+ * escaped literal. Here parameters travel separately (numbered once per text),
+ * and hot reads are named prepared statements (`{ prepare: true }`): parsed
+ * once per connection and planned from a cached plan. Only statements whose
+ * text is fixed in code may be prepared — one server-side statement per
+ * distinct text and connection.
  */
 export interface StatementOptions {
   readonly prepare?: boolean;
 }
 
-type Connection = { query(config: QueryConfig): Promise<QueryResult> };
-type KnexClient = { acquireConnection(): Promise<Connection>; releaseConnection(connection: Connection): Promise<unknown> };
-
 async function run(em: EntityManager, label: string, sql: string, params: readonly unknown[], options: StatementOptions): Promise<QueryResult> {
   const statement = statementOf(label, sql, params.length);
   const config: QueryConfig = { text: statement.text, values: [...params] };
   if (options.prepare) config.name = statement.name;
-  // A transaction's client hands out the transaction's own connection and never releases it.
-  const client = (em.getTransactionContext<{ client: KnexClient }>()?.client ?? em.getConnection().getKnex().client) as KnexClient;
-  const connection = await client.acquireConnection();
-  try {
-    recordStatement();
-    return await connection.query(config);
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  const target = em.isInTransaction() ? pinnedClientOf(em) : statementPoolOf(em);
+  recordStatement();
+  return target.query(config);
 }
 
 /**

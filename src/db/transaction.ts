@@ -1,16 +1,29 @@
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { ConnectionException, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../errors.js';
 
 /**
  * Runs `work` in one database transaction and translates database constraint
  * errors into client errors — the one place where that translation happens.
+ * A transaction that could not even begin (no free connection in time, no
+ * connection at all) fails as MikroORM's `ConnectionException`: whatever the
+ * driver underneath threw, it is about the database, not the request.
  */
 export async function inTransaction<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  let began = false;
   try {
-    return await em.transactional((tx) => work(tx as EntityManager));
+    return await em.transactional((tx) => {
+      began = true;
+      return work(tx as EntityManager);
+    });
   } catch (error) {
+    if (!began) throw connectionException(error);
     throw translateDatabaseError(error);
   }
+}
+
+function connectionException(error: unknown): unknown {
+  if (error instanceof ConnectionException || !(error instanceof Error)) return error;
+  return new ConnectionException(error);
 }
 
 const CONSTRAINT_MESSAGES: Record<string, string> = {

@@ -1,9 +1,12 @@
+import { ConnectionException, DriverException } from '@mikro-orm/postgresql';
+
 /**
  * Database failures that say nothing about the request and may pass on a
  * retry: the pool had no free connection in time, a statement or lock wait
  * hit its timeout, the server is restarting or unreachable, the connection
- * dropped. Classified in one place so clients get
- * one clear, retryable error for all of them.
+ * dropped. Classified in one place so clients get one clear, retryable error
+ * for all of them — by SQLSTATE, node's socket codes, MikroORM's exception
+ * classes and `pg`'s own errors, never by the text of a driver underneath.
  */
 const TRANSIENT_SQLSTATES = new Set([
   '57P01', // admin_shutdown
@@ -26,22 +29,38 @@ const TRANSIENT_SQLSTATES = new Set([
 
 const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
-const TRANSIENT_MESSAGES = [
-  /Timeout acquiring a connection/i,
-  /Connection terminated/i,
-  /terminating connection/i,
-  /Client has encountered a connection error/i,
-  /the database system is (starting up|shutting down)/i,
-  /Connection ended unexpectedly/i,
-  // knex, when the connection under an open transaction died
-  /Transaction query already complete/i,
+/** `pg`'s and `pg-pool`'s errors for a connection it could not get, or lost (they carry no code). */
+const PG_CONNECTION_MESSAGES = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated unexpectedly',
+  'Connection terminated due to connection timeout',
+  'Connection terminated',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
 ];
+
+/**
+ * No connection could be had or kept, before the server said anything about
+ * the statement:
+ * - MikroORM's `ConnectionException` (`inTransaction` raises it when a
+ *   transaction could not even begin);
+ * - a MikroORM `DriverException` with no SQLSTATE: MikroORM wraps whatever
+ *   its driver throws, and an error the server sent always carries a SQLSTATE,
+ *   so one without came from the client side — the pool gave up waiting for a
+ *   free connection, or the connection is gone;
+ * - the statement pool's `pg` errors for the same.
+ */
+export function isConnectionUnavailable(error: unknown): boolean {
+  if (error instanceof ConnectionException) return true;
+  if (error instanceof DriverException && error.sqlState === undefined && error.code === undefined) return true;
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && PG_CONNECTION_MESSAGES.includes(message);
+}
 
 export function isTransientDatabaseError(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
-  const { code, message, cause, thrownValue, errors } = error as {
+  const { code, cause, thrownValue, errors } = error as {
     code?: unknown;
-    message?: unknown;
     cause?: unknown;
     /** graphql-js wraps non-Error throws (pg's connect errors can be plain objects) */
     thrownValue?: unknown;
@@ -49,7 +68,7 @@ export function isTransientDatabaseError(error: unknown, depth = 0): boolean {
     errors?: unknown;
   };
   if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code))) return true;
-  if (typeof message === 'string' && TRANSIENT_MESSAGES.some((pattern) => pattern.test(message))) return true;
+  if (isConnectionUnavailable(error)) return true;
   const nested = [cause, thrownValue, ...(Array.isArray(errors) ? errors : [])];
   return nested.some((inner) => isTransientDatabaseError(inner, depth + 1));
 }

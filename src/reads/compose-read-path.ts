@@ -69,7 +69,7 @@ export function composeReadPath(em: EntityManager, userId: string, parts: ReadPa
       const read = await parts.lastPerformance(missing.map((id) => ({ exposedId: id, parsed: parseExposedId(id) })));
       const performances = new Map(missing.map((id) => [id, read.performances.get(id) ?? null]));
       // Rows read inside a transaction may yet roll back: cache only what is committed.
-      if (cache && em.getTransactionContext() === undefined) cache.performances.remember(userId, read.historyWatermark, cache.kind, performances);
+      if (cache && !em.isInTransaction()) cache.performances.remember(userId, read.historyWatermark, cache.kind, performances);
       for (const [id, performance] of performances) found.set(id, performance);
     }
     return exerciseIds.map((id) => found.get(id) ?? null);

@@ -1,5 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { pendingMigrations } from '../db/migrator.js';
+import { statementPoolOf } from '../db/statement-pool.js';
+import { isConnectionUnavailable } from '../db/transient-errors.js';
 
 /** `/ready`'s answer: HTTP status and body. */
 export type Readiness = readonly [status: 200 | 503, body: { status: string; reason?: string; pending?: string[] }];
@@ -16,12 +19,14 @@ const PROBE_LOCK_TIMEOUT_MS = 300;
 const HOT_TABLES = ['programs', 'workout_sessions', 'workout_session_sets', 'program_versions'];
 
 /**
- * Ready only when the service's own pool can serve a request now: a
- * connection is free within the probe's budget, no migration is pending, and
- * the hot tables can be read (an ACCESS EXCLUSIVE lock held by a migration or
- * an operator would make every request wait, then fail). Probing through the
- * pool, not through a connection of its own, is the point: an exhausted pool
- * is a reason not to send more traffic here.
+ * Ready only when the service's own pools can serve a request now: a
+ * connection is free within the probe's budget in each (the migration check
+ * runs through MikroORM's pool, the lock probe through the statement pool that
+ * serves the hot reads), no migration is pending, and the hot tables can be
+ * read (an ACCESS EXCLUSIVE lock held by a migration or an operator would make
+ * every request wait, then fail). Probing through the pools, not through a
+ * connection of its own, is the point: an exhausted pool is a reason not to
+ * send more traffic here.
  */
 export async function readiness(orm: MikroORM): Promise<Readiness> {
   let timer: NodeJS.Timeout | undefined;
@@ -42,25 +47,38 @@ async function probe(orm: MikroORM): Promise<Readiness> {
   try {
     const pending = await pendingMigrations(orm);
     if (pending.length > 0) return [503, { status: 'migrations pending', pending }];
-    await orm.em
-      .getConnection()
-      .getKnex()
-      .transaction(async (trx) => {
-        await trx.raw(`/* readinessLimits */ select set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)`, [
-          `${PROBE_LOCK_TIMEOUT_MS}ms`,
-          `${PROBE_BUDGET_MS}ms`,
-        ]);
-        await trx.raw(`/* readinessLockProbe */ lock table ${HOT_TABLES.join(', ')} in access share mode`);
-      });
+    await probeLocks(statementPoolOf(orm.em));
     return [200, { status: 'ready' }];
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === '55P03' || code === '57014') {
       return [503, { status: 'tables locked', reason: `a lock on ${HOT_TABLES.join(', ')} was not granted within ${PROBE_LOCK_TIMEOUT_MS} ms: another session holds or awaits an exclusive lock` }];
     }
-    if (/Timeout acquiring a connection/i.test(String((error as Error).message))) {
+    if (code === undefined && isConnectionUnavailable(error)) {
       return [503, { status: 'pool exhausted', reason: 'no database connection became free in time' }];
     }
     return [503, { status: 'database unreachable' }];
+  }
+}
+
+/** Takes and releases at once a share lock on every hot table, in a transaction of its own, waiting a bounded time. */
+async function probeLocks(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  // A checked-out client has no listener of the pool's: its connection failing between two statements must not go unhandled.
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
+  try {
+    await client.query('begin');
+    await client.query(`/* readinessLimits */ select set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`, [
+      `${PROBE_LOCK_TIMEOUT_MS}ms`,
+      `${PROBE_BUDGET_MS}ms`,
+    ]);
+    await client.query(`/* readinessLockProbe */ lock table ${HOT_TABLES.join(', ')} in access share mode`);
+  } finally {
+    if (!broken) await client.query('rollback').catch((error: Error) => (broken = error));
+    client.removeListener('error', onError);
+    // A connection that failed is not given back to the pool.
+    client.release(broken);
   }
 }

@@ -33,7 +33,7 @@ export class VersionTreeCache {
     }
     if (missing.length > 0) {
       // Rows read inside a transaction may yet roll back: cache only what is committed.
-      const committed = em.getTransactionContext() === undefined;
+      const committed = !em.isInTransaction();
       for (const tree of await selectMissing(em, userId, missing)) {
         found.set(tree.id, tree);
         if (committed) this.remember(tree);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { loadConfig } from '../../src/config.js';
+import { createOrm, serviceOrmOptions } from '../../src/db/orm.js';
 import { execute, queryRows } from '../../src/db/sql.js';
 import { countStatements } from '../../src/db/statement-counter.js';
 import { inTransaction } from '../../src/db/transaction.js';
@@ -50,6 +52,57 @@ describe('queryRows and execute, straight through the driver', () => {
       }),
     ).rejects.toThrow('abort');
     expect((await db.sql.query('select count(*)::int as n from sql_probe where id = 10')).rows[0].n).toBe(0);
+  });
+
+  it("inside a transaction runs on the transaction's own connection with bound parameters and prepared statements, a ? in a literal or comment staying text", async () => {
+    const em = db.orm.em.fork();
+    const tally = { count: 0 };
+    const big = 'x'.repeat(100_000);
+    await expect(
+      countStatements(tally, () =>
+        inTransaction(em, async (tx) => {
+          await execute(tx, 'insertLiteralInTx', `/* why? */ insert into sql_probe (id, label) values (?, 'is it? ' || ?)`, [20, 'yes']);
+          const seen = await queryRows(tx, 'selectLiteralInTx', `select id, label, '?' as question from sql_probe where id = ? and label like '%?%'`, [20], row, { prepare: true });
+          expect(seen).toEqual([{ id: 20, label: 'is it? yes', question: '?' }]);
+          // The transaction's own backend (MikroORM's SQL in it sees the same one and the same snapshot), where the prepared statement now lives.
+          const probe = z.object({ pid: z.string(), at: z.string(), prepared: z.number(), sent: z.number() });
+          const [inside] = await queryRows(
+            tx,
+            'backendInTx',
+            `select pg_backend_pid()::text as pid, now()::text as at,
+               (select count(*)::int from pg_prepared_statements where statement like '/* selectLiteralInTx */%') as prepared,
+               (select length(query) from pg_stat_activity where pid = pg_backend_pid()) as sent, length(?::text) as big`,
+            [big],
+            probe.extend({ big: z.number() }),
+          );
+          expect(inside).toMatchObject({ prepared: 1, big: big.length });
+          // The parameter travelled apart from the text: the statement the server got is short.
+          expect(inside!.sent).toBeLessThan(1_000);
+          const [again] = await tx.execute<{ pid: string; at: string }[]>(`select pg_backend_pid()::text as pid, now()::text as at`);
+          expect(again).toEqual({ pid: inside!.pid, at: inside!.at });
+          throw new Error('abort');
+        }),
+      ),
+    ).rejects.toThrow('abort');
+    // begin, three statements, the probe through MikroORM's execute, rollback: every one counted.
+    expect(tally.count).toBe(6);
+    expect((await db.sql.query('select count(*)::int as n from sql_probe where id = 20')).rows[0].n).toBe(0);
+  });
+
+  it('outside a transaction uses the statement pool, with the connection settings of the ORM pool', async () => {
+    const settings = z.object({ app: z.string(), statement: z.string(), lock: z.string(), idle: z.string(), question: z.string() });
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, DB_STATEMENT_TIMEOUT_MS: '4321', DB_LOCK_TIMEOUT_MS: '1234', DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '5678' });
+    const orm = await createOrm(serviceOrmOptions(config, db.url));
+    try {
+      const sql = `select current_setting('application_name') as app, current_setting('statement_timeout') as statement,
+        current_setting('lock_timeout') as lock, current_setting('idle_in_transaction_session_timeout') as idle, '' as question`;
+      const outside = await queryRows(orm.em.fork(), 'settingsOutside', sql, [], settings);
+      const inside = await inTransaction(orm.em.fork(), (tx) => queryRows(tx, 'settingsInside', sql, [], settings));
+      expect(outside).toEqual([{ app: 'training-subgraph', statement: '4321ms', lock: '1234ms', idle: '5678ms', question: '' }]);
+      expect(inside).toEqual(outside);
+    } finally {
+      await orm.close();
+    }
   });
 
   it('fails loudly, naming the statement, when a row does not match its schema or the parameters do not match the SQL', async () => {

@@ -151,11 +151,6 @@ async function statementsSent(): Promise<string[]> {
  * any other statement without `user_id` fails this test.
  */
 const KNOWN_EXCEPTIONS: readonly { table: string; alias?: string; statement: RegExp; reason: string }[] = [
-  ...(['program_version_workouts', 'program_version_exercises', 'program_version_schedule'] as const).map((table) => ({
-    table,
-    statement: /^\/\* selectVersionTrees \*\/ /,
-    reason: 'the rows of a version tree are joined to their version, which is filtered by user_id, by program_version_id (or workout version id) alone',
-  })),
   ...[
     ['selectLastPerformanceLegacy', 'workout_session_sets', 'st'],
     ['selectLastPerformanceLegacy', 'workout_sessions', 's'],

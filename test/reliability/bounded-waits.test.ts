@@ -6,6 +6,7 @@ import { createOrm, serviceOrmOptions } from '../../src/db/orm.js';
 import { isTransientDatabaseError } from '../../src/db/transient-errors.js';
 import { startApp, type RunningApp } from '../../src/server/app.js';
 import { CREATE_PROGRAM, upperLower } from '../support/fixtures.js';
+import { holdEveryConnection } from '../support/hold-connections.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
@@ -134,12 +135,12 @@ describe('the service pool', () => {
     const { app, orm } = await startService({}, 1);
     try {
       expect((await ready(app)).status).toBe(200);
-      const busy = await orm.em.getConnection().getKnex().transaction();
+      const busy = await holdEveryConnection(orm);
       try {
         const probe = await within(GENEROUS_MS, ready(app));
         expect(probe).toEqual({ status: 503, body: { status: 'pool exhausted', reason: expect.stringMatching(/no database connection became free/) } });
       } finally {
-        await busy.rollback();
+        await busy.release();
       }
       expect(await ready(app)).toEqual({ status: 200, body: { status: 'ready' } });
     } finally {

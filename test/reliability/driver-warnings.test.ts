@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { createOrm } from '../../src/db/orm.js';
+import { queryRows } from '../../src/db/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
@@ -33,6 +35,22 @@ describe('database driver warnings', () => {
       expect(again).toBeDefined();
       expect(again).not.toBe(pid);
       expect(warnings.join('\n')).toMatch(/Connection Error/);
+    } finally {
+      await orm.close();
+    }
+  });
+
+  it("of the statement pool go there too, and the statement pool replaces a connection the server ended", async () => {
+    const warnings: string[] = [];
+    const orm = await createOrm({ url: db.url, poolMax: 1, driverLog: (message) => warnings.push(message) });
+    const backend = () => queryRows(orm.em.fork(), 'backendPid', 'select pg_backend_pid() as pid', [], z.object({ pid: z.number() }));
+    try {
+      const [first] = await backend();
+      await db.sql.query('select pg_terminate_backend($1)', [first!.pid]);
+      for (let attempt = 0; attempt < 100 && !warnings.some((w) => w.includes('statement pool')); attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(warnings.join('\n')).toMatch(/statement pool: idle connection failed: terminating connection/);
+      const [again] = await backend();
+      expect(again!.pid).not.toBe(first!.pid);
     } finally {
       await orm.close();
     }

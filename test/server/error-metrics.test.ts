@@ -2,12 +2,13 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createOrm } from '../../src/db/orm.js';
 import { startApp } from '../../src/server/app.js';
+import { holdEveryConnection } from '../support/hold-connections.js';
 import { DEFAULT_USER } from '../support/test-app.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 /**
  * `training_graphql_errors_total{code}` counts the codes clients received:
- * during an outage (here: the pool's only connection is held, so every
+ * during an outage (here: the pools' only connections are held, so every
  * request gives up waiting for one) the retryable SERVICE_UNAVAILABLE answers
  * were once counted as INTERNAL_SERVER_ERROR, the raw error's code before
  * masking.
@@ -17,7 +18,7 @@ it('counts outage errors as SERVICE_UNAVAILABLE, exactly as many as clients got'
   // Long enough for the first connection on a busy machine; every request then waits this long and gives up.
   const orm = await createOrm({ url: db.url, poolMax: 1, acquireTimeoutMs: 1500 });
   const app = await startApp(loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: db.url }), orm, pino({ level: 'silent' }));
-  const held = await orm.em.getConnection().getKnex().transaction();
+  const held = await holdEveryConnection(orm);
   try {
     const query = `{ activeProgram { name } sessions { edges { node { sets { reps } } } } programs { id } }`;
     const responses = await Promise.all(
@@ -34,7 +35,7 @@ it('counts outage errors as SERVICE_UNAVAILABLE, exactly as many as clients got'
     const counted = (await app.metrics.errors.get()).values.map((v) => [v.labels.code, v.value]);
     expect(counted).toEqual([['SERVICE_UNAVAILABLE', received.get('SERVICE_UNAVAILABLE')]]);
   } finally {
-    await held.rollback();
+    await held.release();
     await app.close();
     await orm.close();
     await db.close();

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { startApp, type RunningApp } from '../../src/server/app.js';
+import type { RunningApp } from '../../src/server/app.js';
 import { runVerify, type Mismatch } from '../../src/verify/verify-runner.js';
 import { ACTIVATE_PROGRAM, COMPLETE_SESSION, CREATE_PROGRAM, LOG_SET, MODIFY_PROGRAM, START_SESSION, sets, upperLower } from '../support/fixtures.js';
+import { startTestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /*
@@ -31,17 +31,18 @@ beforeAll(async () => {
       done();
     },
   });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    METRICS_PORT: '0',
-    DATABASE_URL: db.url,
-    PROGRAM_VERSIONING_WRITES: 'on',
-    PROGRAM_VERSIONING_READS: 'on',
-    SHADOW_READ_SAMPLE: '1',
-    SHADOW_READ_TIMEOUT_MS: '30000',
-  });
-  app = await startApp(config, db.orm, pino({ level: 'warn' }, sink));
+  app = (
+    await startTestApp(
+      {
+        PROGRAM_VERSIONING_WRITES: 'on',
+        PROGRAM_VERSIONING_READS: 'on',
+        SHADOW_READ_SAMPLE: '1',
+        SHADOW_READ_TIMEOUT_MS: '30000',
+      },
+      db,
+      { log: pino({ level: 'warn' }, sink) },
+    )
+  ).app;
 });
 afterAll(async () => {
   await app.close();

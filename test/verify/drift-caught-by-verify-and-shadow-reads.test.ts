@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { startApp, type RunningApp } from '../../src/server/app.js';
+import type { RunningApp } from '../../src/server/app.js';
 import { CREATE_PROGRAM, upperLower } from '../support/fixtures.js';
+import { startTestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /*
@@ -38,17 +38,18 @@ beforeAll(async () => {
       done();
     },
   });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    METRICS_PORT: '0',
-    DATABASE_URL: db.url,
-    PROGRAM_VERSIONING_WRITES: 'on',
-    PROGRAM_VERSIONING_READS: 'on',
-    SHADOW_READ_SAMPLE: '1',
-    SHADOW_READ_TIMEOUT_MS: '30000',
-  });
-  app = await startApp(config, db.orm, pino({ level: 'warn' }, sink));
+  app = (
+    await startTestApp(
+      {
+        PROGRAM_VERSIONING_WRITES: 'on',
+        PROGRAM_VERSIONING_READS: 'on',
+        SHADOW_READ_SAMPLE: '1',
+        SHADOW_READ_TIMEOUT_MS: '30000',
+      },
+      db,
+      { log: pino({ level: 'warn' }, sink) },
+    )
+  ).app;
   for (const user of [BLOB_USER, NAME_USER, VERSION_USER]) {
     const created = await gql(CREATE_PROGRAM, user, { input: upperLower(`Program of ${user.slice(-1)}`) });
     programs.set(user, created.data.createProgram.id);

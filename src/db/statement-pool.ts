@@ -1,0 +1,196 @@
+import {
+  AbstractSqlDriver,
+  EventType,
+  PostgreSqlConnection,
+  PostgreSqlPlatform,
+  type Configuration,
+  type ConnectionOptions,
+  type EntityManager,
+  type IsolationLevel,
+  type Knex,
+  type LogContext,
+  type TransactionEventBroadcaster,
+} from '@mikro-orm/postgresql';
+import pg from 'pg';
+
+/**
+ * Settings of the pool of our own beside MikroORM's (see `StatementPoolDriver`):
+ * the same server, login and per-connection settings, its own size.
+ */
+export interface StatementPoolOptions {
+  readonly max: number;
+  /** How long a statement or a transaction waits for a free connection before failing (pg-pool's "timeout exceeded when trying to connect"). */
+  readonly acquireTimeoutMs: number;
+  /** Start-up parameters of every connection (application_name, statement/lock/idle timeouts), as MikroORM's pool sends them. */
+  readonly connection: Pick<pg.ClientConfig, 'application_name' | 'statement_timeout' | 'lock_timeout' | 'idle_in_transaction_session_timeout'>;
+  /** Where the pool reports a connection that failed while idle (the server ended it); default: stderr. */
+  readonly log?: (message: string) => void;
+}
+
+type BeginOptions = {
+  isolationLevel?: IsolationLevel;
+  readOnly?: boolean;
+  ctx?: Knex.Transaction;
+  eventBroadcaster?: TransactionEventBroadcaster;
+  loggerContext?: LogContext;
+};
+
+/**
+ * MikroORM's PostgreSQL connection plus one `pg.Pool` of our own, opened
+ * lazily and closed with the ORM. The pool serves every hand-written statement
+ * (`src/db/sql.ts`) and every transaction:
+ *
+ * - outside a transaction a statement takes any connection of the pool;
+ * - a transaction (`em.transactional`, `em.begin`) runs on a connection taken
+ *   from the pool for it and pinned to it until commit or rollback. MikroORM's
+ *   own SQL of the transaction (the unit of work's flush, `em.find`, query
+ *   builders) runs there through the ORM, and our hand-written statements
+ *   reach the same `pg` client through `pinnedClientOf`.
+ *
+ * Either way our statements keep their parameters bound and fixed texts may be
+ * named prepared statements. MikroORM 6 (and 7) inline every parameter into
+ * the SQL text instead, so PostgreSQL would parse and plan each statement anew
+ * (3.7 ms of planning per last-performance lookup, more than the lookup), and
+ * the large JSON parameters of the backfill's writes would be copied into
+ * escaped literals several times over. MikroORM's own pool keeps serving what
+ * the ORM runs outside a transaction (version trees on a cache miss,
+ * migrations).
+ *
+ * The one place the query builder underneath MikroORM 6 is named: a
+ * transaction is begun on a given connection through its public
+ * `transaction(null, { connection })`. Nothing else reaches into it.
+ */
+export class StatementPoolConnection extends PostgreSqlConnection {
+  private pool: pg.Pool | undefined;
+  /** Each open transaction's (and savepoint's) pinned client. */
+  private readonly pinned = new WeakMap<Knex.Transaction, pg.PoolClient>();
+
+  constructor(
+    config: Configuration,
+    private readonly poolOptions: StatementPoolOptions,
+    options?: ConnectionOptions,
+    type?: 'read' | 'write',
+  ) {
+    super(config, options, type);
+  }
+
+  get statementPool(): pg.Pool {
+    if (!this.pool) {
+      const { max, acquireTimeoutMs, connection, log } = this.poolOptions;
+      this.pool = new pg.Pool({
+        connectionString: this.config.get('clientUrl'),
+        // MikroORM's type parsers (timestamps as text, …): what the ORM reads on a pinned connection is parsed as on its own.
+        types: this.getConnectionOptions().types as pg.CustomTypesConfig | undefined,
+        max,
+        connectionTimeoutMillis: acquireTimeoutMs,
+        // As long as MikroORM's pool keeps an idle connection (pg's default is 10 s).
+        idleTimeoutMillis: 30_000,
+        ...connection,
+      });
+      const report = log ?? ((message: string) => process.stderr.write(`database driver: ${message}\n`));
+      // An idle connection the server ended emits 'error' on the pool; unhandled, it would end the process.
+      this.pool.on('error', (error) => report(`statement pool: idle connection failed: ${error.message}`));
+    }
+    return this.pool;
+  }
+
+  /** The `pg` client a transaction (or a savepoint in it) runs on; undefined for a transaction this connection did not begin. */
+  pinnedClient(trx: Knex.Transaction): pg.PoolClient | undefined {
+    return this.pinned.get(trx);
+  }
+
+  override async begin(options: BeginOptions = {}): Promise<Knex.Transaction> {
+    if (options.ctx) {
+      // A savepoint: on its parent's connection.
+      const trx = await super.begin(options);
+      const client = this.pinned.get(options.ctx);
+      if (client) this.pinned.set(trx, client);
+      return trx;
+    }
+    await options.eventBroadcaster?.dispatchEvent(EventType.beforeTransactionStart);
+    const client = await this.statementPool.connect();
+    // A checked-out client has no listener of the pool's: a connection failing mid-transaction must not go unhandled.
+    // (pg-pool itself drops a client that can no longer be queried when it comes back.)
+    let failed: Error | undefined;
+    const onError = (error: Error) => (failed ??= error);
+    client.on('error', onError);
+    let trx: Knex.Transaction;
+    try {
+      trx = await this.getKnex().transaction(null, { isolationLevel: options.isolationLevel, readOnly: options.readOnly, connection: client });
+    } catch (error) {
+      client.removeListener('error', onError);
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    }
+    this.pinned.set(trx, client);
+    // Whatever ends the transaction (commit, rollback, a failed COMMIT), its connection goes back once; one that failed is destroyed.
+    const unpin = () => {
+      if (this.pinned.get(trx) !== client) return;
+      this.pinned.delete(trx);
+      client.removeListener('error', onError);
+      client.release(failed);
+    };
+    // A rollback rejects it (with no error of the connection's own): handled here, once.
+    void trx.executionPromise.then(unpin, unpin);
+    for (const query of this.platform.getBeginTransactionSQL(options)) this.logQuery(query, options.loggerContext);
+    await options.eventBroadcaster?.dispatchEvent(EventType.afterTransactionStart, trx);
+    return trx;
+  }
+
+  /**
+   * Opens one connection of the statement pool as the ORM connects, so that the
+   * first request (and `/ready`'s short budget) does not pay for it. A failure
+   * here is left to the first statement to report, as MikroORM does.
+   */
+  override async connect(): Promise<void> {
+    await super.connect();
+    await this.statementPool.connect().then(
+      (client) => client.release(),
+      () => {},
+    );
+  }
+
+  override async close(force?: boolean): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await Promise.all([super.close(force), pool?.end()]);
+  }
+}
+
+/**
+ * MikroORM's PostgreSQL driver with `StatementPoolConnection` as its
+ * connection. A driver subclass is MikroORM's own extension point (the
+ * `driver` option), so the pool lives and dies with the ORM and every forked
+ * EntityManager reaches it through `em.getConnection()`.
+ */
+export function statementPoolDriver(options: StatementPoolOptions): new (config: Configuration) => AbstractSqlDriver<StatementPoolConnection, PostgreSqlPlatform> {
+  class Connection extends StatementPoolConnection {
+    constructor(config: Configuration, connectionOptions?: ConnectionOptions, type?: 'read' | 'write') {
+      super(config, options, connectionOptions, type);
+    }
+  }
+  return class StatementPoolDriver extends AbstractSqlDriver<StatementPoolConnection, PostgreSqlPlatform> {
+    constructor(config: Configuration) {
+      super(config, new PostgreSqlPlatform(), Connection, ['knex', 'pg']);
+    }
+  };
+}
+
+function connectionOf(em: EntityManager): StatementPoolConnection {
+  const connection = em.getConnection();
+  if (!(connection instanceof StatementPoolConnection)) throw new Error('this EntityManager was not created by createOrm (no statement pool)');
+  return connection;
+}
+
+/** The statement pool of the ORM `em` belongs to. */
+export function statementPoolOf(em: EntityManager): pg.Pool {
+  return connectionOf(em).statementPool;
+}
+
+/** The `pg` client of the transaction `em` is in. */
+export function pinnedClientOf(em: EntityManager): pg.PoolClient {
+  const trx = em.getTransactionContext();
+  const client = trx ? connectionOf(em).pinnedClient(trx) : undefined;
+  if (!client) throw new Error('this EntityManager is not in a transaction begun by createOrm\'s ORM');
+  return client;
+}
