@@ -29,7 +29,7 @@ export async function selectLastPerformanceLegacy(
          select s.id as session_id
          from workout_sessions s
          where s.user_id = ? and s.completed_at is not null and ${SESSION_OF_WANTED('w')}
-           and exists (select 1 from workout_session_sets st where st.session_id = s.id and st.exercise_id = w.exercise_id)
+           and exists (select 1 from workout_session_sets st where st.user_id = s.user_id and st.session_id = s.id and st.exercise_id = w.exercise_id)
          order by s.started_at desc, s.id desc
          limit 1
        ) l
@@ -37,9 +37,9 @@ export async function selectLastPerformanceLegacy(
      )
      ${WITH_HISTORY_WATERMARK(`select ${LAST_PERFORMANCE_COLUMNS}
      from latest
-     join workout_sessions s on s.id = latest.session_id
-     join workout_session_sets st on st.session_id = latest.session_id and st.exercise_id = latest.exercise_id`)}`,
-    [...wantedParams(wanted), userId, userId, userId],
+     join workout_sessions s on s.user_id = ? and s.id = latest.session_id
+     join workout_session_sets st on st.user_id = s.user_id and st.session_id = latest.session_id and st.exercise_id = latest.exercise_id`)}`,
+    [...wantedParams(wanted), userId, userId, userId, userId],
     lastPerformanceOrWatermarkRow,
     { prepare: true },
   );

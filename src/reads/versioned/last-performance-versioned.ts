@@ -50,18 +50,18 @@ export async function selectLastPerformanceVersioned(
          select s.id as session_id
          from workout_sessions s
          where s.user_id = ? and s.completed_at is not null and ${SESSION_OF_WANTED('w')}
-           and exists (select 1 from workout_session_sets st where st.session_id = s.id and ${SET_OF_WANTED('w')})
+           and exists (select 1 from workout_session_sets st where st.user_id = s.user_id and st.session_id = s.id and ${SET_OF_WANTED('w')})
          order by s.started_at desc, s.id desc
          limit 1
        ) l
        where exists (select 1 from workout_session_sets g where g.user_id = ? and g.exercise_id = w.exercise_id)
-          or exists (select 1 from workout_session_sets g where g.exercise_version_id = any(w.version_ids))
+          or exists (select 1 from workout_session_sets g where g.user_id = ? and g.exercise_version_id = any(w.version_ids))
      )
      ${WITH_HISTORY_WATERMARK(`select ${LAST_PERFORMANCE_COLUMNS}
      from latest
-     join workout_sessions s on s.id = latest.session_id
-     join workout_session_sets st on st.session_id = latest.session_id and ${SET_OF_WANTED('latest')}`)}`,
-    [userId, ...wantedParams(wanted), userId, userId, userId],
+     join workout_sessions s on s.user_id = ? and s.id = latest.session_id
+     join workout_session_sets st on st.user_id = s.user_id and st.session_id = latest.session_id and ${SET_OF_WANTED('latest')}`)}`,
+    [userId, ...wantedParams(wanted), userId, userId, userId, userId, userId],
     lastPerformanceOrWatermarkRow,
     { prepare: true },
   );
