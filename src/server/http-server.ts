@@ -89,14 +89,13 @@ async function graphql(options: HttpServerOptions, req: IncomingMessage, res: Se
     return refuse(options, res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
   }
   const tally = { count: 0 };
-  const log = options.log.child({ requestId });
   const execute = () =>
     options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
       context: async () => {
         const userId = await options.authenticate(headers);
         const phase = await options.evaluateFlags(userId);
-        return createContext({ em: options.orm.em.fork(), userId, phase, requestId, log, shadow: options.shadow });
+        return createContext({ em: options.orm.em.fork(), userId, phase, requestId, log: options.log, shadow: options.shadow });
       },
     });
   // Counting rides on AsyncLocalStorage, whose promise hooks tax every await of the request: only where the count is shown.
