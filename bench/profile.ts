@@ -1,18 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { runBackfillProcess } from './backfill-process.js';
 import { startBenchPostgres, type BenchPostgres } from './bench-postgres.js';
-import { freePort, spawnChild, stopAllChildren, waitUntil, type Child } from './child-processes.js';
-import { answers, ourEnvironment, type ReadPath } from './contenders.js';
+import { stopAllChildren } from './child-processes.js';
+import type { ReadPath } from './contenders.js';
 import { createCorpusDatabase } from './corpus-database.js';
-import { npmScriptCommand } from './npm-script.js';
+import { median } from './load.js';
 import { CALENDAR, CALENDAR_MONTH, entitiesRequest, FULL_TREE, ourRequest, SESSIONS, type RequestVariant } from './operations.js';
-import { summariseProfile, type CpuProfile, type FunctionTime, type ProfileSummary } from './profile-summary.js';
+import { drive, measurePass, startProfiledServer, underProfiler, type CpuFigures, type ProfiledServer } from './profile-measure.js';
+import { summariseProfile, type FunctionTime, type ProfileSummary } from './profile-summary.js';
 import { athleteId, libraryProgramIds, libraryUserId } from './seed-corpus.js';
 import { enableStatementStats } from './statement-count.js';
 
@@ -21,15 +21,19 @@ import { enableStatementStats } from './statement-count.js';
  * operation's CPU goes. Seeds a small corpus in its own embedded PostgreSQL,
  * backfills it with the real backfill, starts our server (`npm start`'s
  * command line, production settings as in the bench) and, per operation:
- * a warm-up, a measured pass (Node and PostgreSQL CPU per request, from
- * /proc and pg_stat_statements, with no profiler attached), then a pass under
- * the V8 CPU profiler (bench/profile-agent.ts), summarised by category and
- * by function. Everything it starts, it stops.
+ * a warm-up, measured passes (Node and PostgreSQL CPU per request, from /proc
+ * and pg_stat_statements, no profiler attached), then a pass under the V8 CPU
+ * profiler (bench/profile-agent.ts), summarised by category and by function.
+ * With `--baseline-root DIR` a second checkout's server runs on the same
+ * corpus, its passes interleaved with ours, for a before/after comparison.
+ * Everything it starts, it stops.
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OPERATIONS = ['fullTree', 'sessions', 'calendar', 'entities50'] as const;
 type Operation = (typeof OPERATIONS)[number];
-const USAGE = `usage: npm run profile -- [--operation ${OPERATIONS.join('|')}[,…]] [--requests N] [--warmup N] [--connections N] [--users N] [--path versioned|legacy] [--top N] [--server-root DIR] [--out DIR] [--json FILE]`;
+const USAGE = `usage: npm run profile -- [--operation ${OPERATIONS.join('|')}[,…]] [--requests N] [--rounds N] [--warmup N] [--connections N] [--users N] [--path versioned|legacy] [--top N] [--baseline-root DIR] [--out DIR] [--json FILE]`;
+/** Users with 50 programs each (`_entities` with 50 keys). */
+const LIBRARY_USERS = 2;
 
 const started = performance.now();
 const log = (line: string) => process.stderr.write(`[profile ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -37,15 +41,18 @@ const log = (line: string) => process.stderr.write(`[profile ${((performance.now
 interface ProfileOptions {
   readonly operations: readonly Operation[];
   readonly requests: number;
+  readonly rounds: number;
   readonly warmup: number;
   readonly connections: number;
   readonly users: number;
   readonly path: ReadPath;
   readonly top: number;
-  readonly serverRoot: string;
+  readonly baselineRoot: string | null;
   readonly outDir: string;
   readonly jsonFile: string | undefined;
 }
+
+class UsageError extends Error {}
 
 function readOptions(argv: readonly string[]): ProfileOptions {
   const { values } = parseArgs({
@@ -53,12 +60,13 @@ function readOptions(argv: readonly string[]): ProfileOptions {
     options: {
       operation: { type: 'string', default: 'fullTree' },
       requests: { type: 'string', default: '2000' },
-      warmup: { type: 'string', default: '300' },
+      rounds: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '500' },
       connections: { type: 'string', default: '8' },
       users: { type: 'string', default: '40' },
       path: { type: 'string', default: 'versioned' },
       top: { type: 'string', default: '25' },
-      'server-root': { type: 'string', default: ROOT },
+      'baseline-root': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -69,23 +77,22 @@ function readOptions(argv: readonly string[]): ProfileOptions {
   const operations = values.operation.split(',').map((o) => o.trim());
   for (const o of operations) if (!(OPERATIONS as readonly string[]).includes(o)) throw new UsageError(`unknown operation ${o}\n${USAGE}`);
   if (values.path !== 'versioned' && values.path !== 'legacy') throw new UsageError(`--path must be versioned or legacy\n${USAGE}`);
-  const serverRoot = resolve(values['server-root']);
-  if (!existsSync(join(serverRoot, 'src', 'cli', 'start.ts'))) throw new UsageError(`--server-root ${serverRoot}: no src/cli/start.ts there`);
+  const baselineRoot = values['baseline-root'] ? resolve(values['baseline-root']) : null;
+  if (baselineRoot && !existsSync(join(baselineRoot, 'src', 'cli', 'start.ts'))) throw new UsageError(`--baseline-root ${baselineRoot}: no src/cli/start.ts there`);
   return {
     operations: operations as Operation[],
     requests: positive(values.requests, 'requests'),
+    rounds: positive(values.rounds, 'rounds'),
     warmup: positive(values.warmup, 'warmup'),
     connections: positive(values.connections, 'connections'),
     users: positive(values.users, 'users'),
     path: values.path,
     top: positive(values.top, 'top'),
-    serverRoot,
+    baselineRoot,
     outDir: values.out ? resolve(values.out) : mkdtempSync(join(tmpdir(), 'training-profile-')),
     jsonFile: values.json,
   };
 }
-
-class UsageError extends Error {}
 
 function positive(value: string, name: string): number {
   const n = Number(value);
@@ -93,146 +100,7 @@ function positive(value: string, name: string): number {
   return n;
 }
 
-/** CPU of one pass, per request. */
-interface CpuFigures {
-  readonly requests: number;
-  readonly failures: number;
-  readonly wallMs: number;
-  readonly nodeCpuMsPerRequest: number;
-  /** utime + stime of the database's client backends, from /proc. */
-  readonly postgresCpuMsPerRequest: number;
-  /** pg_stat_statements: total_exec_time and calls over the pass. */
-  readonly postgresExecMsPerRequest: number;
-  readonly statementsPerRequest: number;
-}
-
-interface OperationProfile {
-  readonly operation: Operation;
-  readonly path: ReadPath;
-  readonly measured: CpuFigures;
-  readonly profiled: CpuFigures;
-  readonly profileFile: string;
-  readonly summary: ProfileSummary;
-}
-
-const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-/** utime + stime of a process, in ms (0 for a process that is gone). */
-function processCpuMs(pid: number): number {
-  try {
-    // Fields after the command name (which may hold spaces) start at `state`: utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-
-interface PostgresCounters {
-  readonly backends: Map<number, number>;
-  readonly execMs: number;
-  readonly calls: number;
-}
-
-async function postgresCounters(pgs: BenchPostgres, database: string): Promise<PostgresCounters> {
-  return pgs.admin(async (c) => {
-    const pids = await c.query<{ pid: number }>(`/* profileBackends */ select pid from pg_stat_activity where datname = $1 and backend_type = 'client backend'`, [database]);
-    const stats = await c.query<{ ms: string; calls: string }>(
-      `/* profileStatements */ select coalesce(sum(total_exec_time), 0) as ms, coalesce(sum(calls), 0) as calls from pg_stat_statements
-       where dbid = (select oid from pg_database where datname = $1)`,
-      [database],
-    );
-    return {
-      backends: new Map(pids.rows.map((r) => [r.pid, processCpuMs(r.pid)])),
-      execMs: Number(stats.rows[0]!.ms),
-      calls: Number(stats.rows[0]!.calls),
-    };
-  });
-}
-
-/** Sends `amount` requests over `connections` connections, rotating the variants; returns the failures. */
-async function drive(url: string, variants: readonly RequestVariant[], amount: number, connections: number): Promise<number> {
-  let next = 0;
-  const result = await autocannon({
-    url,
-    connections,
-    amount,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest(request) {
-          const variant = variants[next++ % variants.length]!;
-          return { ...request, method: 'POST', headers: variant.headers, body: variant.body };
-        },
-      },
-    ],
-    verifyBody: (body) => !body.includes('"errors"'),
-  });
-  return result.errors + result.timeouts + result.non2xx + result.mismatches;
-}
-
-async function pass(server: Server, pgs: BenchPostgres, database: string, variants: readonly RequestVariant[], requests: number, connections: number): Promise<CpuFigures> {
-  const pgBefore = await postgresCounters(pgs, database);
-  const nodeBefore = processCpuMs(server.pid);
-  const t0 = performance.now();
-  const failures = await drive(server.url, variants, requests, connections);
-  const wallMs = performance.now() - t0;
-  const nodeAfter = processCpuMs(server.pid);
-  const pgAfter = await postgresCounters(pgs, database);
-  let backendMs = 0;
-  for (const [pid, ms] of pgAfter.backends) backendMs += ms - (pgBefore.backends.get(pid) ?? 0);
-  return {
-    requests,
-    failures,
-    wallMs,
-    nodeCpuMsPerRequest: (nodeAfter - nodeBefore) / requests,
-    postgresCpuMsPerRequest: backendMs / requests,
-    postgresExecMsPerRequest: (pgAfter.execMs - pgBefore.execMs) / requests,
-    // The two counter queries of this pass run in the maintenance database: not counted.
-    statementsPerRequest: (pgAfter.calls - pgBefore.calls) / requests,
-  };
-}
-
-interface Server {
-  readonly child: Child;
-  readonly pid: number;
-  readonly url: string;
-  /** Where the agent writes the profile when the profiler stops. */
-  readonly profileOut: string;
-}
-
-async function startProfiledServer(databaseUrl: string, options: ProfileOptions): Promise<Server> {
-  const port = await freePort();
-  const [, ...nodeArgs] = npmScriptCommand(options.serverRoot, 'start', ['node', '--import', 'tsx', 'src/cli/start.ts']);
-  // The agent goes in front of the entry point (the last argument), after tsx has registered.
-  const agent = pathToFileURL(join(ROOT, 'bench', 'profile-agent.ts')).href;
-  const args = [...nodeArgs.slice(0, -1), '--import', agent, nodeArgs.at(-1)!];
-  const profileOut = join(options.outDir, 'current.cpuprofile');
-  const child = spawnChild(`ours (${options.path})`, process.execPath, args, {
-    cwd: options.serverRoot,
-    env: { ...ourEnvironment(databaseUrl, port, options.path), PROFILE_OUT: profileOut },
-  });
-  const url = `http://127.0.0.1:${port}/graphql`;
-  await waitUntil(child, 'a GraphQL answer', () => answers(url));
-  return { child, pid: child.process.pid!, url, profileOut };
-}
-
-/** Starts the profiler in the server, runs `work`, stops it; returns the profile. */
-async function underProfiler<T>(server: Server, work: () => Promise<T>): Promise<{ result: T; profile: CpuProfile; raw: string }> {
-  const file = server.profileOut;
-  for (const f of [file, `${file}.started`]) rmSync(f, { force: true });
-  process.kill(server.pid, 'SIGUSR2');
-  await waitUntil(server.child, 'the profiler started', async () => existsSync(`${file}.started`), 10_000, 10);
-  const result = await work();
-  process.kill(server.pid, 'SIGUSR2');
-  await waitUntil(server.child, 'the profile written', async () => existsSync(file) && readFileSync(file, 'utf8').endsWith('}'), 60_000, 50);
-  const raw = readFileSync(file, 'utf8');
-  return { result, profile: JSON.parse(raw) as CpuProfile, raw };
-}
-
-function variantsFor(operation: Operation, users: number, libraryUsers: number): RequestVariant[] {
+function variantsFor(operation: Operation, users: number): RequestVariant[] {
   const athletes = Array.from({ length: users }, (_, i) => athleteId(i + 1));
   switch (operation) {
     case 'fullTree':
@@ -242,32 +110,109 @@ function variantsFor(operation: Operation, users: number, libraryUsers: number):
     case 'calendar':
       return athletes.map((u) => ourRequest(u, CALENDAR, CALENDAR_MONTH));
     case 'entities50':
-      return Array.from({ length: libraryUsers }, (_, j) => entitiesRequest(libraryUserId(j + 1), libraryProgramIds(j + 1)));
+      return Array.from({ length: LIBRARY_USERS }, (_, j) => entitiesRequest(libraryUserId(j + 1), libraryProgramIds(j + 1)));
   }
 }
 
-function render(p: OperationProfile, top: number): string {
+/** One server's figures for one operation. */
+interface ServerFigures {
+  readonly label: string;
+  /** Each measured pass, and their median. */
+  readonly passes: readonly CpuFigures[];
+  readonly median: { readonly nodeCpuMs: number; readonly postgresCpuMs: number; readonly postgresExecMs: number; readonly statements: number; readonly requestsPerSecond: number };
+  /** The pass under the profiler (its CPU includes the profiler's own). */
+  readonly profiled: CpuFigures;
+  readonly profileFile: string;
+  readonly summary: ProfileSummary;
+}
+
+interface OperationResult {
+  readonly operation: Operation;
+  readonly path: ReadPath;
+  readonly servers: readonly ServerFigures[];
+}
+
+async function profileOperation(operation: Operation, servers: readonly ProfiledServer[], pgs: BenchPostgres, database: string, options: ProfileOptions): Promise<OperationResult> {
+  const variants = variantsFor(operation, options.users);
+  for (const server of servers) {
+    log(`${operation} (${server.label}): warm-up, ${options.warmup} requests…`);
+    const failures = await drive(server.url, variants, options.warmup, options.connections);
+    if (failures > 0) throw new Error(`${operation} (${server.label}): ${failures} of ${options.warmup} warm-up requests failed`);
+  }
+  const passes = new Map<ProfiledServer, CpuFigures[]>(servers.map((s) => [s, []]));
+  for (let round = 1; round <= options.rounds; round++) {
+    // Interleaved, so that drift of a shared machine hits every server alike.
+    for (const server of servers) {
+      log(`${operation} (${server.label}): round ${round} of ${options.rounds}, ${options.requests} requests…`);
+      passes.get(server)!.push(await measurePass(server, pgs, database, variants, options.requests, options.connections));
+    }
+  }
+  const figures: ServerFigures[] = [];
+  for (const server of servers) {
+    log(`${operation} (${server.label}): ${options.requests} requests under the profiler…`);
+    const { result: profiled, text, profile } = await underProfiler(server, () => measurePass(server, pgs, database, variants, options.requests, options.connections));
+    const profileFile = join(options.outDir, `${operation}-${options.path}-${server.label}.cpuprofile`);
+    writeFileSync(profileFile, text);
+    const list = passes.get(server)!;
+    figures.push({
+      label: server.label,
+      passes: list,
+      median: {
+        nodeCpuMs: median(list.map((p) => p.nodeCpuMsPerRequest)),
+        postgresCpuMs: median(list.map((p) => p.postgresCpuMsPerRequest)),
+        postgresExecMs: median(list.map((p) => p.postgresExecMsPerRequest)),
+        statements: median(list.map((p) => p.statementsPerRequest)),
+        requestsPerSecond: median(list.map((p) => p.requests / (p.wallMs / 1000))),
+      },
+      profiled,
+      profileFile,
+      summary: summariseProfile(profile, options.top),
+    });
+  }
+  return { operation, path: options.path, servers: figures };
+}
+
+function render(r: OperationResult, options: ProfileOptions): string {
   const pct = (x: number) => `${(x * 100).toFixed(1).padStart(5)}%`;
-  const ms = (x: number) => x.toFixed(1).padStart(8);
-  const perRequest = (x: number) => x.toFixed(3);
-  const fn = (f: FunctionTime) => `  ${ms(f.ms)} ${pct(f.share)}  ${f.name.slice(0, 48).padEnd(48)} ${f.category.slice(0, 28).padEnd(28)} ${f.where}`;
+  const ms = (x: number) => x.toFixed(3).padStart(7);
+  const [current, baseline] = r.servers;
+  const failures = r.servers.flatMap((s) => [...s.passes, s.profiled]).reduce((n, p) => n + p.failures, 0);
   const lines = [
     '',
-    `== ${p.operation} (${p.path} read path) ==`,
-    `CPU per request, without the profiler (${p.measured.requests} requests, ${p.measured.failures} failed, ${(p.measured.requests / (p.measured.wallMs / 1000)).toFixed(0)} req/s):`,
-    `  Node ${perRequest(p.measured.nodeCpuMsPerRequest)} ms · PostgreSQL backends ${perRequest(p.measured.postgresCpuMsPerRequest)} ms (statement execution ${perRequest(p.measured.postgresExecMsPerRequest)} ms, ${p.measured.statementsPerRequest.toFixed(2)} statements)`,
-    `Under the profiler: Node ${perRequest(p.profiled.nodeCpuMsPerRequest)} ms per request; sampled busy ${p.summary.busyMs.toFixed(0)} ms = ${perRequest(p.summary.busyMs / p.profiled.requests)} ms per request (idle ${p.summary.idleMs.toFixed(0)} ms)`,
-    `Profile: ${p.profileFile} (open in Chrome DevTools › Performance, or speedscope)`,
-    '',
-    'self time by category        ms   share   ms/request',
-    ...p.summary.categories.map((c) => `  ${c.name.padEnd(36).slice(0, 36)} ${ms(c.ms)} ${pct(c.share)}  ${perRequest(c.ms / p.profiled.requests)}`),
-    '',
-    `top ${top} functions by self time`,
-    ...p.summary.functions.map(fn),
-    '',
-    `top ${top} of our functions (src/) by total time, callees included`,
-    ...p.summary.oursInclusive.map(fn),
+    `== ${r.operation} (${r.path} read path): ${options.requests} requests × ${options.rounds} rounds, ${options.connections} connections, ${failures} failed ==`,
+    'CPU per request, median of the rounds (no profiler attached):',
+    `  ${'server'.padEnd(10)} ${'Node ms'.padStart(9)} ${'PG CPU ms'.padStart(10)} ${'PG exec ms'.padStart(11)} ${'statements'.padStart(11)} ${'req/s'.padStart(7)}   Node ms per round`,
+    ...r.servers.map(
+      (s) =>
+        `  ${s.label.padEnd(10)} ${ms(s.median.nodeCpuMs).padStart(9)} ${ms(s.median.postgresCpuMs).padStart(10)} ${ms(s.median.postgresExecMs).padStart(11)} ${s.median.statements.toFixed(2).padStart(11)} ${s.median.requestsPerSecond.toFixed(0).padStart(7)}   ${s.passes.map((p) => p.nodeCpuMsPerRequest.toFixed(3)).join(' ')}`,
+    ),
   ];
+  if (current && baseline) {
+    lines.push(`  ${current.label} ÷ ${baseline.label}: Node ${(current.median.nodeCpuMs / baseline.median.nodeCpuMs).toFixed(2)}×, PostgreSQL ${(current.median.postgresCpuMs / baseline.median.postgresCpuMs).toFixed(2)}×`);
+  }
+  // Sampled time is wall time while the thread was busy, descheduling included on a shared machine:
+  // shares are what to read, and share × measured CPU is the estimate of CPU per request.
+  const perRequest = (s: ServerFigures, share: number) => share * s.median.nodeCpuMs;
+  const names = [...new Set(r.servers.flatMap((s) => s.summary.categories.map((c) => c.name)))];
+  const shareOf = (s: ServerFigures, name: string) => s.summary.categories.find((c) => c.name === name)?.share ?? 0;
+  names.sort((a, b) => shareOf(current!, b) - shareOf(current!, a));
+  lines.push(
+    '',
+    `self time by category: share of the profiled busy time, and that share of the Node CPU per request (ms)`,
+    `  ${'category'.padEnd(38)} ${r.servers.map((s) => `${s.label.slice(0, 10).padStart(10)} share  ms/req`).join('   ')}`,
+    ...names.map((name) => `  ${name.slice(0, 38).padEnd(38)} ${r.servers.map((s) => `${pct(shareOf(s, name)).padStart(16)} ${ms(perRequest(s, shareOf(s, name)))}`).join('   ')}`),
+  );
+  const fn = (f: FunctionTime) => `  ${pct(f.share)}  ${f.name.slice(0, 48).padEnd(48)} ${f.category.slice(0, 28).padEnd(28)} ${f.where}`;
+  for (const s of r.servers) {
+    lines.push(
+      '',
+      `${s.label}: profile ${s.profileFile} (Chrome DevTools › Performance › Load profile, or speedscope)`,
+      `top ${options.top} functions by self time`,
+      ...s.summary.functions.map(fn),
+      `top ${options.top} of our functions (src/) by total time, callees included`,
+      ...s.summary.oursInclusive.map(fn),
+    );
+  }
   return lines.join('\n');
 }
 
@@ -286,9 +231,8 @@ const cleanUp = async () => {
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void cleanUp().then(() => process.exit(130)));
 
-const LIBRARY_USERS = 2;
 let exitCode = 0;
-const results: OperationProfile[] = [];
+const results: OperationResult[] = [];
 try {
   mkdirSync(options.outDir, { recursive: true });
   postgres = await startBenchPostgres(log);
@@ -301,25 +245,15 @@ try {
   await client.query('vacuum analyze').finally(() => client.end());
   await enableStatementStats(postgres);
 
-  log(`server: ${options.serverRoot} (${options.path} read path)…`);
-  const server = await startProfiledServer(postgres.url(database), options);
+  const url = postgres.url(database);
+  const servers = [await startProfiledServer('current', ROOT, ROOT, url, options.path, options.outDir)];
+  if (options.baselineRoot) servers.push(await startProfiledServer('baseline', options.baselineRoot, ROOT, url, options.path, options.outDir));
+  log(`servers: ${servers.map((s) => `${s.label} (pid ${s.pid})`).join(', ')}; ${options.path} read path`);
   for (const operation of options.operations) {
-    const variants = variantsFor(operation, options.users, LIBRARY_USERS);
-    log(`${operation}: warm-up (${options.warmup} requests)…`);
-    const warmFailures = await drive(server.url, variants, options.warmup, options.connections);
-    if (warmFailures > 0) throw new Error(`${operation}: ${warmFailures} of ${options.warmup} warm-up requests failed`);
-    log(`${operation}: ${options.requests} requests, measured…`);
-    const measured = await pass(server, postgres, database, variants, options.requests, options.connections);
-    log(`${operation}: ${options.requests} requests under the profiler…`);
-    const { result: profiled, raw, profile } = await underProfiler(server, () => pass(server, postgres!, database, variants, options.requests, options.connections));
-    const profileFile = join(options.outDir, `${operation}-${options.path}.cpuprofile`);
-    writeFileSync(profileFile, raw);
-    rmSync(server.profileOut, { force: true });
-    rmSync(`${server.profileOut}.started`, { force: true });
-    const p: OperationProfile = { operation, path: options.path, measured, profiled, profileFile, summary: summariseProfile(profile, options.top) };
-    results.push(p);
-    if (measured.failures + profiled.failures > 0) exitCode = 1;
-    process.stdout.write(`${render(p, options.top)}\n`);
+    const result = await profileOperation(operation, servers, postgres, database, options);
+    results.push(result);
+    if (result.servers.some((s) => [...s.passes, s.profiled].some((p) => p.failures > 0))) exitCode = 1;
+    process.stdout.write(`${render(result, options)}\n`);
   }
 } catch (error) {
   exitCode = 1;
