@@ -3,7 +3,7 @@ import { parse, type DocumentNode } from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { buildSchema } from '../../src/graphql/schema.js';
 import { operationCostLimit } from '../../src/server/operation-cost/operation-cost-limit.js';
-import { listSizeEstimator } from '../../src/server/operation-cost/operation-cost.js';
+import { listSizeEstimator, operationCost } from '../../src/server/operation-cost/operation-cost.js';
 
 /**
  * The operation cost is worked out once per parsed document, operation and
@@ -59,4 +59,20 @@ it('an operation over the budget stays refused when asked again', async () => {
   const plugin = operationCostLimit(10, counting);
   expect(await check(plugin, FULL_TREE)).toMatchObject({ extensions: { code: 'OPERATION_TOO_EXPENSIVE' } });
   expect(await check(plugin, FULL_TREE)).toMatchObject({ extensions: { code: 'OPERATION_TOO_EXPENSIVE' } });
+});
+
+it('large variables too: 50 `_entities` keys are remembered, and 60 are another cost', async () => {
+  const entities = parse(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Program { id workouts { id exercises { id sets { reps } } } } } }`);
+  const keys = (n: number) => ({ r: Array.from({ length: n }, (_, i) => ({ __typename: 'Program', id: `0d000000-0000-4000-8000-${String(i).padStart(12, '0')}` })) });
+  const cost50 = operationCost(schema, entities, undefined, keys(50));
+  if (!('cost' in cost50)) throw new Error('50 keys: no cost');
+  const plugin = operationCostLimit(cost50.cost, counting);
+  expect(await check(plugin, entities, keys(50))).toBeNull();
+  const first = evaluations;
+  expect(first).toBeGreaterThan(0);
+  expect(await check(plugin, entities, keys(50))).toBeNull();
+  expect(evaluations).toBe(first);
+  expect(await check(plugin, entities, keys(60))).toMatchObject({ extensions: { code: 'OPERATION_TOO_EXPENSIVE' } });
+  expect(await check(plugin, entities, keys(50))).toBeNull();
+  expect(await check(plugin, entities, keys(60))).toMatchObject({ extensions: { code: 'OPERATION_TOO_EXPENSIVE' } });
 });

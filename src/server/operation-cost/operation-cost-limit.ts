@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
@@ -14,8 +15,8 @@ import { listSizeEstimator, operationCost, type OperationCost } from './operatio
  */
 export const OPERATION_COST_BUDGET = 1_000_000;
 
-/** Variables (as JSON) longer than this are not used as a cache key: such a request's cost is computed afresh. */
-const MAX_CACHED_VARIABLES_CHARS = 1024;
+/** Variables (as JSON) longer than this are remembered by their SHA-256 rather than their text (e.g. 50 `_entities` keys). */
+const MAX_PLAIN_KEY_CHARS = 256;
 /** Costs remembered per document (one per operation name and variables). */
 const MAX_COSTS_PER_DOCUMENT = 64;
 
@@ -45,13 +46,11 @@ export function operationCostLimit<TContext extends BaseContext>(
           const variables = request.variables ?? {};
           const key = cacheKey(operationName, variables);
           let ofDocument = costs.get(document);
-          let result = key === null ? undefined : ofDocument?.get(key);
+          let result = ofDocument?.get(key);
           if (!result) {
             result = operationCost(schema, document, operationName ?? undefined, variables, estimator);
-            if (key !== null) {
-              if (!ofDocument) costs.set(document, (ofDocument = new Map()));
-              if (ofDocument.size < MAX_COSTS_PER_DOCUMENT) ofDocument.set(key, result);
-            }
+            if (!ofDocument) costs.set(document, (ofDocument = new Map()));
+            if (ofDocument.size < MAX_COSTS_PER_DOCUMENT) ofDocument.set(key, result);
           }
           if ('tooLarge' in result) throw AppError.operationTooExpensive(null, budget);
           if (result.cost > budget) throw AppError.operationTooExpensive(result.cost, budget);
@@ -61,8 +60,8 @@ export function operationCostLimit<TContext extends BaseContext>(
   };
 }
 
-/** The operation and its variables as a key; null where the variables are too large to be worth keeping. */
-function cacheKey(operationName: string | null, variables: Record<string, unknown>): string | null {
+/** The operation and its variables as a key. */
+function cacheKey(operationName: string | null, variables: Record<string, unknown>): string {
   const json = JSON.stringify(variables);
-  return json.length > MAX_CACHED_VARIABLES_CHARS ? null : `${operationName ?? ''}\n${json}`;
+  return `${operationName ?? ''}\n${json.length > MAX_PLAIN_KEY_CHARS ? createHash('sha256').update(json).digest('base64') : json}`;
 }
