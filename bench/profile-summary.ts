@@ -54,6 +54,14 @@ const NATIVE_CATEGORIES: Readonly<Record<string, string>> = {
   writeUcs2String: 'socket writes',
 };
 
+/**
+ * JSON.stringify and JSON.parse have no frame of their own in a V8 profile: their time is the self time of
+ * the function that calls them. Functions of ours that do little else are named here.
+ */
+const FUNCTION_CATEGORIES: Readonly<Record<string, string>> = {
+  serialiseResponse: 'JSON serialisation',
+};
+
 /** First match wins: [substring of the script URL, category]. */
 const URL_CATEGORIES: readonly (readonly [string, string])[] = [
   ['/node_modules/graphql/language/', 'GraphQL parsing'],
@@ -108,7 +116,7 @@ export function summariseProfile(profile: CpuProfile, top = 25): ProfileSummary 
     const cached = categoryCache.get(id);
     if (cached) return cached;
     const { functionName, url } = byId.get(id)!.callFrame;
-    let category = url ? categoryOfUrl(url) : (NATIVE_CATEGORIES[functionName] ?? null);
+    let category = url ? (FUNCTION_CATEGORIES[functionName] ?? categoryOfUrl(url)) : (NATIVE_CATEGORIES[functionName] ?? null);
     if (!category) {
       const up = parent.get(id);
       category = up === undefined || byId.get(up)!.callFrame.functionName === '(root)' ? 'V8 built-ins' : categoryOf(up);
