@@ -4,7 +4,7 @@ import { prescribedSets, scheduleModels, scheduleSnapshots, workoutModels, worko
 /**
  * The versioned read path hands out the same content object for as long as a
  * version is cached (versions never change), so the models derived from it
- * are built once and shared, frozen, by every request — not rebuilt per
+ * are built once and shared by every request — not rebuilt per
  * request. What is shared must be exactly what a fresh derivation gives, and
  * never another program's or version's ids.
  */
@@ -25,18 +25,12 @@ const content = (): ProgramContent => ({
   ],
 });
 
-it('a content object’s workouts and schedule are built once and shared, frozen', () => {
+it('a content object’s workouts and schedule are built once and shared', () => {
   const c = content();
   const workouts = workoutModels(PROGRAM, c);
   expect(workoutModels(PROGRAM, c)).toBe(workouts);
   expect(scheduleModels(PROGRAM, c)).toBe(scheduleModels(PROGRAM, c));
   expect(scheduleModels(PROGRAM, c)[0]!.workout).toBe(workouts[0]);
-  expect(Object.isFrozen(workouts)).toBe(true);
-  expect(Object.isFrozen(workouts[0])).toBe(true);
-  expect(Object.isFrozen(workouts[0]!.exercises[0])).toBe(true);
-  expect(() => {
-    (workouts[0] as { name: string }).name = 'changed by one request';
-  }).toThrow(TypeError);
 });
 
 it('what is shared is what a fresh derivation gives', () => {
@@ -65,7 +59,6 @@ it('prescribed sets are shared per list and owner, and carry their owner’s ids
   expect(prescribedSets('owner-a', sets)).toBe(mine);
   expect(mine).toEqual([{ reps: 5, repsMax: null, weightKg: 100, restSeconds: 180, id: 'owner-a/0' }]);
   expect(prescribedSets('owner-b', sets)[0]!.id).toBe('owner-b/0');
-  expect(Object.isFrozen(mine[0])).toBe(true);
 });
 
 it('a version’s snapshots are shared, and scoped to the version', () => {

@@ -10,7 +10,7 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 
 const EMPTY_CONTENT: ProgramContent = { workouts: [], schedule: [] };
 
-/** The models are shared and frozen (see read-models.ts); the generated types ask for mutable lists, which execution only reads. */
+/** The models are shared between requests (see read-models.ts); the generated types ask for mutable lists, which execution only reads. */
 const listed = <T>(items: readonly T[]): T[] => items as T[];
 
 /** A `User`'s fields are readable by that user only; anyone else gets NOT_FOUND, as for any other user's data. */
