@@ -41,26 +41,26 @@ export interface ProfileSummary {
 }
 
 /** Built-in frames (no script) named here are categories of their own; any other built-in counts for its caller. */
-const NATIVE_CATEGORIES: Readonly<Record<string, string>> = {
-  '(garbage collector)': 'GC',
-  '(program)': 'V8 (program: compiler, runtime)',
-  stringify: 'JSON serialisation',
-  parse: 'JSON parsing',
-  writev: 'socket writes',
-  writeBuffer: 'socket writes',
-  writeUtf8String: 'socket writes',
-  writeLatin1String: 'socket writes',
-  writeAsciiString: 'socket writes',
-  writeUcs2String: 'socket writes',
-};
+const NATIVE_CATEGORIES: ReadonlyMap<string, string> = new Map([
+  ['(garbage collector)', 'GC'],
+  ['(program)', 'V8 (program: compiler, runtime)'],
+  ['stringify', 'JSON serialisation'],
+  ['parse', 'JSON parsing'],
+  ['writev', 'socket writes'],
+  ['writeBuffer', 'socket writes'],
+  ['writeUtf8String', 'socket writes'],
+  ['writeLatin1String', 'socket writes'],
+  ['writeAsciiString', 'socket writes'],
+  ['writeUcs2String', 'socket writes'],
+]);
 
 /**
  * JSON.stringify and JSON.parse have no frame of their own in a V8 profile: their time is the self time of
  * the function that calls them. Functions of ours that do little else are named here.
  */
-const FUNCTION_CATEGORIES: Readonly<Record<string, string>> = {
-  serialiseResponse: 'JSON serialisation',
-};
+const FUNCTION_CATEGORIES: ReadonlyMap<string, string> = new Map([
+  ['serialiseResponse', 'JSON serialisation'],
+]);
 
 /** First match wins: [substring of the script URL, category]. */
 const URL_CATEGORIES: readonly (readonly [string, string])[] = [
@@ -116,7 +116,7 @@ export function summariseProfile(profile: CpuProfile, top = 25): ProfileSummary 
     const cached = categoryCache.get(id);
     if (cached) return cached;
     const { functionName, url } = byId.get(id)!.callFrame;
-    let category = url ? (FUNCTION_CATEGORIES[functionName] ?? categoryOfUrl(url)) : (NATIVE_CATEGORIES[functionName] ?? null);
+    let category = url ? (FUNCTION_CATEGORIES.get(functionName) ?? categoryOfUrl(url)) : (NATIVE_CATEGORIES.get(functionName) ?? null);
     if (!category) {
       const up = parent.get(id);
       category = up === undefined || byId.get(up)!.callFrame.functionName === '(root)' ? 'V8 built-ins' : categoryOf(up);
