@@ -47,6 +47,7 @@ export interface ContextOptions {
   readonly userId: string | null;
   readonly phase: Phase;
   readonly requestId: string;
+  /** The server's logger: the request's lines go through one child of it, bound to the request, caller and phase. */
   readonly log: Logger;
   readonly shadow?: ShadowReadOptions;
 }
@@ -94,7 +95,9 @@ export function writePathFor(phase: Phase): WritePath {
   }
 }
 
-export function createContext({ em, userId, phase, requestId, log, shadow }: ContextOptions): GraphQLContext {
+export function createContext({ em, userId, phase, requestId, log: serverLog, shadow }: ContextOptions): GraphQLContext {
+  // One child logger per request, with everything its lines carry (`flags` as operators set them, beside the phase they make).
+  const log = serverLog.child({ requestId, userId, phase: phase.name, flags: flagsOf(phase) });
   const writes = writePathFor(phase);
   const caller: Caller | null = userId
     ? {
@@ -105,8 +108,7 @@ export function createContext({ em, userId, phase, requestId, log, shadow }: Con
         sessions: new SessionWriter(em, userId, writes),
       }
     : null;
-  // `flags` as operators set them, beside the phase they make: every line of the request carries both.
-  return { requestId, log: log.child({ userId, phase: phase.name, flags: flagsOf(phase) }), phase, caller };
+  return { requestId, log, phase, caller };
 }
 
 /** The caller, or UNAUTHENTICATED: every field of this subgraph is per-user. */

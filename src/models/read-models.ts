@@ -169,19 +169,55 @@ export interface SessionPage {
   readonly hasNextPage: boolean;
 }
 
+/*
+ * The models below are derived from a program content alone (and the id it is
+ * shown under), and the versioned read path hands out the same content object
+ * for as long as a version is cached: version rows never change. So each
+ * derivation is remembered per content object, and every request for a cached
+ * version shares one set of models instead of rebuilding them — the
+ * full-tree read used to map every workout, exercise and set anew. Keyed
+ * weakly: a content object that nothing else holds (a legacy blob parsed for
+ * one request) takes its models with it.
+ *
+ * Shared, so never to be changed: the types are readonly throughout. They are
+ * not frozen at run time — graphql-jit walked frozen lists and objects about
+ * twice as slowly (measured with `npm run profile` on `_entities`×50).
+ */
+const workoutsOf = new WeakMap<ProgramContent, Derived<readonly WorkoutModel[]>>();
+const scheduleEntriesOf = new WeakMap<ProgramContent, Derived<readonly ScheduleEntryModel[]>>();
+const setsOf = new WeakMap<readonly SetPrescription[], Derived<readonly SetPrescriptionModel[]>>();
+const workoutSnapshotsOf = new WeakMap<ProgramContent, Derived<readonly WorkoutSnapshotModel[]>>();
+const scheduleSnapshotsOf = new WeakMap<ProgramContent, Derived<readonly ScheduleSnapshotEntryModel[]>>();
+
+/** What was derived from one object, and the id it was derived for (a content is only ever shown under one). */
+interface Derived<T> {
+  readonly scopeId: string;
+  readonly value: T;
+}
+
+function remembered<K extends object, T>(memo: WeakMap<K, Derived<T>>, key: K, scopeId: string, derive: () => T): T {
+  const hit = memo.get(key);
+  if (hit && hit.scopeId === scopeId) return hit.value;
+  const value = derive();
+  memo.set(key, { scopeId, value });
+  return value;
+}
+
 /** Workouts of a program content as models, with exposed ids (positions are array indexes). */
-export function workoutModels(programId: string, content: ProgramContent): WorkoutModel[] {
-  return exposedContent(programId, content).workouts.map((w, position) => ({ programId, id: w.id, name: w.name, position, exercises: w.exercises }));
+export function workoutModels(programId: string, content: ProgramContent): readonly WorkoutModel[] {
+  return remembered(workoutsOf, content, programId, () =>
+    exposedContent(programId, content).workouts.map((w, position) => ({ programId, id: w.id, name: w.name, position, exercises: w.exercises })),
+  );
 }
 
 /** The schedule with each entry's workout; an entry whose index points nowhere is left out. */
-export function scheduleModels(programId: string, content: ProgramContent): ScheduleEntryModel[] {
-  return scheduleOf(programId, content, workoutModels(programId, content));
+export function scheduleModels(programId: string, content: ProgramContent): readonly ScheduleEntryModel[] {
+  return remembered(scheduleEntriesOf, content, programId, () => scheduleOf(programId, content, workoutModels(programId, content)));
 }
 
 /** Sets with their ids, `<ownerId>/<index>`. */
-export function prescribedSets(ownerId: string, sets: readonly SetPrescription[]): SetPrescriptionModel[] {
-  return sets.map((set, index) => ({ ...set, id: `${ownerId}/${index}` }));
+export function prescribedSets(ownerId: string, sets: readonly SetPrescription[]): readonly SetPrescriptionModel[] {
+  return remembered(setsOf, sets, ownerId, () => sets.map((set, index) => ({ ...set, id: `${ownerId}/${index}` })));
 }
 
 /** The id an exercise has as a snapshot in a version. */
@@ -191,23 +227,25 @@ export const exerciseSnapshotId = (versionId: string, exerciseId: string): strin
 export type VersionContent = Pick<ProgramVersionModel, 'id' | 'programId' | 'content'>;
 
 /** A version's workouts as snapshots, with exposed stable ids and ids scoped to the version. */
-export function workoutSnapshots({ id: versionId, programId, content: stored }: VersionContent): WorkoutSnapshotModel[] {
-  const content = exposedContent(programId, stored);
-  return content.workouts.map((w, position) => ({
-    id: `${versionId}/${w.id}`,
-    workoutId: w.id,
-    name: w.name,
-    position,
-    exercises: w.exercises.map((e) => {
-      const id = exerciseSnapshotId(versionId, e.id);
-      return { id, exerciseId: e.id, name: e.name, notes: e.notes, sets: prescribedSets(id, e.sets) };
-    }),
-  }));
+export function workoutSnapshots({ id: versionId, programId, content: stored }: VersionContent): readonly WorkoutSnapshotModel[] {
+  // Snapshot ids hold the version id, and exposed ids the program id: both scope what is remembered.
+  return remembered(workoutSnapshotsOf, stored, `${versionId} ${programId}`, () =>
+    exposedContent(programId, stored).workouts.map((w, position) => ({
+      id: `${versionId}/${w.id}`,
+      workoutId: w.id,
+      name: w.name,
+      position,
+      exercises: w.exercises.map((e) => {
+        const id = exerciseSnapshotId(versionId, e.id);
+        return { id, exerciseId: e.id, name: e.name, notes: e.notes, sets: prescribedSets(id, e.sets) };
+      }),
+    })),
+  );
 }
 
 /** A version's schedule as snapshots; an entry whose index points nowhere is left out. */
-export function scheduleSnapshots(version: VersionContent): ScheduleSnapshotEntryModel[] {
-  return scheduleOf(version.id, version.content, workoutSnapshots(version));
+export function scheduleSnapshots(version: VersionContent): readonly ScheduleSnapshotEntryModel[] {
+  return remembered(scheduleSnapshotsOf, version.content, `${version.id} ${version.programId}`, () => scheduleOf(version.id, version.content, workoutSnapshots(version)));
 }
 
 /**

@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import type { FormattedExecutionResult } from 'graphql';
 import type { Logger } from 'pino';
 import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
@@ -37,6 +38,15 @@ export const QUERY_LIMITS = {
   maxDirectives: 20,
   maxTokens: 3000,
 } as const;
+
+/**
+ * The response body. Apollo's default indents every response: a third more
+ * bytes to build and send for nobody to read. Named, so that a CPU profile
+ * shows the serialisation (JSON.stringify has no frame of its own) by name.
+ */
+function serialiseResponse(result: FormattedExecutionResult): string {
+  return JSON.stringify(result);
+}
 
 /**
  * The Apollo server. Client errors (AppError, parsing, validation) pass
@@ -82,7 +92,6 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     validationRules: [knownOperationTypes, ...(options.serviceSdl ? [] : [refuseServiceSdl]), ...armor.validationRules],
     plugins,
     formatError: maskError,
-    // Apollo's default indents every response: a third more bytes to build and send for nobody to read.
-    stringifyResult: (result) => JSON.stringify(result),
+    stringifyResult: serialiseResponse,
   });
 }

@@ -8,11 +8,18 @@ import { AppError, ErrorCode } from '../errors.js';
  * argument of every operation, before anything runs.
  */
 export function rejectNulCharacters<T extends object>(): ApolloServerPlugin<T> {
+  // A parsed document is kept by Apollo per query text and never changes: checked once.
+  const checked = new WeakMap<DocumentNode, string | null>();
+  const inDocument = (document: DocumentNode) => {
+    let path = checked.get(document);
+    if (path === undefined) checked.set(document, (path = nulInDocument(document)));
+    return path;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const path = nulPath(request.variables ?? {}, 'variables') ?? nulInDocument(document);
+          const path = nulPath(request.variables ?? {}, 'variables') ?? inDocument(document);
           if (path) {
             throw new AppError(ErrorCode.BAD_USER_INPUT, `${path} contains a NUL character (U+0000), which cannot be stored`, {
               violations: [{ path, code: 'NUL_CHARACTER', message: 'U+0000 is not allowed in any string' }],

@@ -10,6 +10,9 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 
 const EMPTY_CONTENT: ProgramContent = { workouts: [], schedule: [] };
 
+/** The models are shared between requests (see read-models.ts); the generated types ask for mutable lists, which execution only reads. */
+const listed = <T>(items: readonly T[]): T[] => items as T[];
+
 /** A `User`'s fields are readable by that user only; anyone else gets NOT_FOUND, as for any other user's data. */
 function ownUser(id: string, ctx: GraphQLContext) {
   const caller = requireCaller(ctx);
@@ -24,8 +27,8 @@ export const programResolvers: Resolvers = {
   },
   Program: {
     __resolveReference: (ref, ctx) => (isUuid(ref.id) ? requireCaller(ctx).reads.program(ref.id.toLowerCase()) : null),
-    workouts: (program) => workoutModels(program.id, program.content),
-    schedule: (program) => scheduleModels(program.id, program.content),
+    workouts: (program) => listed(workoutModels(program.id, program.content)),
+    schedule: (program) => listed(scheduleModels(program.id, program.content)),
     currentVersion: (program, _, ctx) => (program.currentVersionId ? requireCaller(ctx).versions.version(program.currentVersionId) : null),
     versions: (program, { first }, ctx) => requireCaller(ctx).versions.versionsOf(program.id, pageSizeArgument(first, 50)),
   },
@@ -40,11 +43,11 @@ export const programResolvers: Resolvers = {
     },
     parent: (version, _, ctx) => (version.parentId ? requireCaller(ctx).versions.version(version.parentId) : null),
     program: async (version, _, ctx) => found(await requireCaller(ctx).reads.program(version.programId), 'Program', version.programId),
-    workouts: (version) => workoutSnapshots(version),
-    schedule: (version) => scheduleSnapshots(version),
+    workouts: (version) => listed(workoutSnapshots(version)),
+    schedule: (version) => listed(scheduleSnapshots(version)),
   },
   Exercise: {
-    sets: (exercise) => prescribedSets(exercise.id, exercise.sets),
+    sets: (exercise) => listed(prescribedSets(exercise.id, exercise.sets)),
     lastPerformance: (exercise, _, ctx) => requireCaller(ctx).reads.lastPerformance(exercise.id),
   },
   ExerciseSnapshot: {
