@@ -13,6 +13,10 @@ export const END_TO_END_SUITES = [
   'test/federation/replicas-behind-gateway.test.ts',
   'test/db/user-scoped-statements.test.ts',
   'test/replica/read-replica.test.ts',
+  'test/cli/shared-embedded-database.test.ts',
+  'test/cli/start-failures.test.ts',
+  'test/cli/server-signals.test.ts',
+  'test/backfill/backfill-crash.test.ts',
 ];
 
 const endToEnd = process.env.JEST_SUITES === 'e2e';

@@ -40,6 +40,10 @@ export interface PhysicalStandby {
   /** Starts it again after `stop`; resolves once it accepts connections. */
   start(): Promise<void>;
   /** Waits until the standby has replayed everything the primary had written when this was called. */
+  /**
+   * Waits until the standby has replayed all the WAL the primary has inserted so far: the insert position, not
+   * the write position, since a record (a lock, a commit under asynchronous commit) may be inserted and not yet written.
+   */
   catchUp(database?: string): Promise<void>;
   pauseReplay(database: string): Promise<void>;
   resumeReplay(database: string): Promise<void>;
@@ -118,7 +122,7 @@ export async function startPhysicalStandby(options: PhysicalStandbyOptions): Pro
     },
     start,
     async catchUp(database = 'postgres') {
-      const { rows } = await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+      const { rows } = await primary.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
       const target = rows[0]!.lsn;
       await waitFor(`the standby to replay up to ${target}`, async () => {
         const [row] = await onStandby<{ done: boolean }>(database, 'select coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) as done', [target]);
