@@ -1,9 +1,7 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import type { RunningApp } from '../../src/server/app.js';
 import { runVerify, type Mismatch } from '../../src/verify/verify-runner.js';
 import { ACTIVATE_PROGRAM, COMPLETE_SESSION, CREATE_PROGRAM, LOG_SET, MODIFY_PROGRAM, START_SESSION, sets, upperLower } from '../support/fixtures.js';
-import { startTestApp } from '../support/test-app.js';
+import { startShadowReadingApp, type LoggedLine } from '../support/shadow-reading-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /*
@@ -21,28 +19,11 @@ const EDITS = 16;
 
 let db: TestDatabase;
 let app: RunningApp;
-const warnings: { msg?: string; paths?: string[] }[] = [];
+let warnings: LoggedLine[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const sink = new Writable({
-    write(chunk, _, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) warnings.push(JSON.parse(line));
-      done();
-    },
-  });
-  app = (
-    await startTestApp(
-      {
-        PROGRAM_VERSIONING_WRITES: 'on',
-        PROGRAM_VERSIONING_READS: 'on',
-        SHADOW_READ_SAMPLE: '1',
-        SHADOW_READ_TIMEOUT_MS: '30000',
-      },
-      db,
-      { log: pino({ level: 'warn' }, sink) },
-    )
-  ).app;
+  ({ app, logged: warnings } = await startShadowReadingApp(db));
 });
 afterAll(async () => {
   await app.close();

@@ -2,12 +2,10 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import pino from 'pino';
 import type { RunningApp } from '../../src/server/app.js';
 import { CREATE_PROGRAM, upperLower } from '../support/fixtures.js';
-import { startTestApp } from '../support/test-app.js';
+import { startShadowReadingApp, type LoggedLine } from '../support/shadow-reading-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /*
@@ -27,29 +25,12 @@ const VERSION_USER = '73000000-0000-4000-8000-000000000003';
 
 let db: TestDatabase;
 let app: RunningApp;
-const lines: { msg?: string; operation?: string; subject?: string; paths?: string[] }[] = [];
+let lines: LoggedLine[] = [];
 const programs = new Map<string, string>();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const sink = new Writable({
-    write(chunk, _, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  app = (
-    await startTestApp(
-      {
-        PROGRAM_VERSIONING_WRITES: 'on',
-        PROGRAM_VERSIONING_READS: 'on',
-        SHADOW_READ_SAMPLE: '1',
-        SHADOW_READ_TIMEOUT_MS: '30000',
-      },
-      db,
-      { log: pino({ level: 'warn' }, sink) },
-    )
-  ).app;
+  ({ app, logged: lines } = await startShadowReadingApp(db));
   for (const user of [BLOB_USER, NAME_USER, VERSION_USER]) {
     const created = await gql(CREATE_PROGRAM, user, { input: upperLower(`Program of ${user.slice(-1)}`) });
     programs.set(user, created.data.createProgram.id);
