@@ -24,6 +24,22 @@ export function wantedParams(wanted: readonly WantedExercise[]): string[] {
   return [pgArray(wanted.map((w) => w.exposedId)), pgArray(wanted.map((w) => w.parsed.storedId)), pgArray(wanted.map((w) => programKey(w.parsed)))];
 }
 
+/**
+ * How both last-performance statements keep their plan bounded by what they
+ * look for, not by how long the caller's history is, whatever PostgreSQL's
+ * statistics say (custom or generic plan):
+ * - `latest` is a MATERIALIZED CTE: each wanted exercise finds its session
+ *   once, before anything joins to it. Inlined, the planner may join the
+ *   caller's every session and set first and run the search once per set.
+ * - `EXISTS (… offset 0)`: an EXISTS with an OFFSET is neither turned into a
+ *   join nor into a hashed subplan, so it stays a lookup per outer row: the
+ *   "ever logged" check probes an index once per exercise, and the search
+ *   walks the caller's sessions newest first (index `workout_sessions_user_started`)
+ *   and stops at the first one holding a set of the exercise. As a join, the
+ *   planner may read every session and every set of the exercise and sort them.
+ */
+export const PROBE_FENCE = 'offset 0';
+
 /** A session `s` may hold the wanted exercise of row `w`: a legacy id is reused by other programs, so it counts in its own program only. */
 export const SESSION_OF_WANTED = (w: string) => `(${w}.any_program or s.program_id is not distinct from ${w}.program_id)`;
 

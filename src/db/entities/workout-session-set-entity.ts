@@ -46,5 +46,6 @@ export const WorkoutSessionSetEntity: EntitySchema<WorkoutSessionSetEntity> = ne
     { name: 'workout_session_sets_session', properties: ['session', 'setNumber'] },
     { name: 'workout_session_sets_user_exercise', properties: ['userId', 'exerciseId', 'session'] },
     { name: 'workout_session_sets_exercise_version', properties: ['exerciseVersion'] },
+    { name: 'workout_session_sets_user_session', properties: ['userId', 'session'] },
   ],
 });

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { queryRows } from '../../db/sql.js';
 import type { LastPerformances } from '../last-performance-cache.js';
 import type { WantedExercise } from '../compose-read-path.js';
-import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceOrWatermarkRow, SESSION_OF_WANTED, WITH_HISTORY_WATERMARK, WANTED_EXERCISES, wantedParams } from '../last-performance-rows.js';
+import { groupPerformances, LAST_PERFORMANCE_COLUMNS, lastPerformanceOrWatermarkRow, PROBE_FENCE, SESSION_OF_WANTED, WITH_HISTORY_WATERMARK, WANTED_EXERCISES, wantedParams } from '../last-performance-rows.js';
 
 /**
  * A set `st` counts for the wanted exercise of row `w` when it is linked to one
@@ -23,7 +23,9 @@ const SET_OF_WANTED = (w: string) =>
  * exercise renamed or moved by an edit keeps its history — and, when it is not
  * linked (yet), by the id it was logged with. Same plan as the legacy path:
  * only exercises the caller ever logged (by either id, index-backed), then the
- * caller's sessions newest first, probed for a set of it. The caller's sets
+ * caller's sessions newest first, probed for a set of it (the session's sets
+ * by index `workout_session_sets_user_session`; `PROBE_FENCE` says how the plan
+ * is held to that). The caller's sets
  * are linked to the caller's own version rows (the writers and the backfill
  * link within one user), so the version rows are looked up by (user, stable id).
  * A legacy id ("1") is looked for in its own program's sessions only: other
@@ -43,19 +45,21 @@ export async function selectLastPerformanceVersioned(
        select w.wanted_id, w.exercise_id, w.any_program, w.program_id,
               coalesce((select array_agg(e.id) from program_version_exercises e where e.user_id = ? and e.exercise_id = w.exercise_id), '{}') as version_ids
        from ${WANTED_EXERCISES} w
-     ), latest as (
+     ), latest as materialized (
        select w.wanted_id, w.exercise_id, w.version_ids, l.session_id
        from wanted w
        cross join lateral (
          select s.id as session_id
          from workout_sessions s
          where s.user_id = ? and s.completed_at is not null and ${SESSION_OF_WANTED('w')}
-           and exists (select 1 from workout_session_sets st where st.user_id = s.user_id and st.session_id = s.id and ${SET_OF_WANTED('w')})
+           and exists (select 1 from workout_session_sets st where st.user_id = s.user_id and st.session_id = s.id and ${SET_OF_WANTED('w')} ${PROBE_FENCE})
          order by s.started_at desc, s.id desc
          limit 1
        ) l
-       where exists (select 1 from workout_session_sets g where g.user_id = ? and g.exercise_id = w.exercise_id)
-          or exists (select 1 from workout_session_sets g where g.user_id = ? and g.exercise_version_id = any(w.version_ids))
+       -- Ever logged: under its id, or linked to one of its version rows (one index lookup per version row).
+       where exists (select 1 from workout_session_sets g where g.user_id = ? and g.exercise_id = w.exercise_id ${PROBE_FENCE})
+          or exists (select 1 from unnest(w.version_ids) v(id)
+                     where exists (select 1 from workout_session_sets g where g.exercise_version_id = v.id and g.user_id = ? ${PROBE_FENCE}))
      )
      ${WITH_HISTORY_WATERMARK(`select ${LAST_PERFORMANCE_COLUMNS}
      from latest
