@@ -37,6 +37,9 @@ export function wantedParams(wanted: readonly WantedExercise[]): string[] {
  *   walks the caller's sessions newest first (index `workout_sessions_user_started`)
  *   and stops at the first one holding a set of the exercise. As a join, the
  *   planner may read every session and every set of the exercise and sort them.
+ * - The found session and its sets of the exercise are read through LATERAL
+ *   subqueries with the same OFFSET: a lookup per found session, never a
+ *   hash join over all the caller's sessions or sets.
  */
 export const PROBE_FENCE = 'offset 0';
 

@@ -63,8 +63,9 @@ export async function selectLastPerformanceVersioned(
      )
      ${WITH_HISTORY_WATERMARK(`select ${LAST_PERFORMANCE_COLUMNS}
      from latest
-     join workout_sessions s on s.user_id = ? and s.id = latest.session_id
-     join workout_session_sets st on st.user_id = s.user_id and st.session_id = latest.session_id and ${SET_OF_WANTED('latest')}`)}`,
+     cross join lateral (select s.* from workout_sessions s where s.user_id = ? and s.id = latest.session_id ${PROBE_FENCE}) s
+     cross join lateral (select st.* from workout_session_sets st
+       where st.user_id = s.user_id and st.session_id = s.id and ${SET_OF_WANTED('latest')} ${PROBE_FENCE}) st`)}`,
     [userId, ...wantedParams(wanted), userId, userId, userId, userId, userId],
     lastPerformanceOrWatermarkRow,
     { prepare: true },
