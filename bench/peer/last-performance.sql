@@ -20,7 +20,7 @@ returns jsonb language sql stable as $$
       from (
         select st.set_number, st.id, st.reps, st.weight_kg, st.rpe
         from public.workout_session_sets st
-        where st.user_id = e.user_id and st.session_id = ls.id
+        where st.session_id = ls.id
           and case when st.exercise_version_id is null then st.exercise_id = e.exercise_id else st.exercise_version_id = any(ev.ids) end
         order by st.set_number, st.id
         limit 30) st))
@@ -34,11 +34,11 @@ returns jsonb language sql stable as $$
     from public.workout_sessions s
     where s.user_id = e.user_id and s.completed_at is not null and (ev.program_id is null or s.program_id = ev.program_id)
       and exists (select 1 from public.workout_session_sets st
-                  where st.user_id = s.user_id and st.session_id = s.id
+                  where st.session_id = s.id
                     and case when st.exercise_version_id is null then st.exercise_id = e.exercise_id else st.exercise_version_id = any(ev.ids) end)
     order by s.started_at desc, s.id desc
     limit 1
   ) ls
   where exists (select 1 from public.workout_session_sets g where g.user_id = e.user_id and g.exercise_id = e.exercise_id)
-     or exists (select 1 from public.workout_session_sets g where g.user_id = e.user_id and g.exercise_version_id = any(ev.ids))
+     or exists (select 1 from public.workout_session_sets g where g.exercise_version_id = any(ev.ids))
 $$;
