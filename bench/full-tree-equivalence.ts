@@ -3,7 +3,8 @@ import { exposedId } from '../src/domain/exposed-ids.js';
 
 /**
  * One shape for the full tree, whoever answered: ours (both paths), the
- * ceiling (same JSON as ours) and the peer (PostGraphile's names). The bench
+ * ceiling (same JSON as ours, exposed ids included) and the peer
+ * (PostGraphile's names, stored ids). The bench
  * refuses to measure contenders that do not return the same data.
  */
 export interface CanonicalTree {
@@ -67,7 +68,8 @@ export function canonicalFromPeer(response: Json): CanonicalTree {
     id: p.id,
     name: p.name,
     workouts: version.programVersionWorkoutsByProgramVersionId.nodes.map((w: Json) => ({
-      id: exposedId(p.id, w.workoutId), // the ceiling serves stored ids; the subgraph exposes them
+      // A generic server returns the stored ids; exposed here by our rule, which maps (program, stored id) one to one.
+      id: exposedId(p.id, w.workoutId),
       name: w.name,
       position: w.position,
       exercises: w.programVersionExercisesByProgramVersionIdAndProgramVersionWorkoutId.nodes.map((e: Json) => ({

@@ -3,9 +3,13 @@
 -- performance of an exercise, as JSON { performedAt, sets: [...] }.
 -- Same rule as ours and the ceiling: the user's latest completed session (by
 -- start) with a set linked to an exercise version of the same stable id (or,
--- not yet linked, logged under that id), with that session's sets of it.
+-- not yet linked, logged under that id), with that session's first 30 sets of
+-- it (as many as one exercise may prescribe). A legacy id ("1") is reused by
+-- the user's other programs, so unless the id is a UUID only the sessions of
+-- the exercise's own program count (looked up from its version row).
 -- Same plan as ours and the ceiling: the exercise's version rows once, then the
 -- user's sessions newest first, probed for a set of it; only if ever logged.
+-- A set counts by its link when it has one, else by the id it was logged under.
 create or replace function public.program_version_exercises_last_performance(e public.program_version_exercises)
 returns jsonb language sql stable as $$
   select jsonb_build_object(
@@ -13,16 +17,25 @@ returns jsonb language sql stable as $$
     'sets', (
       select jsonb_agg(jsonb_build_object('setNumber', st.set_number, 'reps', st.reps, 'weightKg', st.weight_kg::float8, 'rpe', st.rpe::float8)
                        order by st.set_number, st.id)
-      from public.workout_session_sets st
-      where st.session_id = ls.id and coalesce(st.exercise_version_id = any(ev.ids), st.exercise_id = e.exercise_id)))
-  from (select coalesce(array_agg(e2.id), '{}') as ids from public.program_version_exercises e2
+      from (
+        select st.set_number, st.id, st.reps, st.weight_kg, st.rpe
+        from public.workout_session_sets st
+        where st.session_id = ls.id
+          and case when st.exercise_version_id is null then st.exercise_id = e.exercise_id else st.exercise_version_id = any(ev.ids) end
+        order by st.set_number, st.id
+        limit 30) st))
+  from (select coalesce(array_agg(e2.id), '{}') as ids,
+               case when e.exercise_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then null
+                    else (select v.program_id from public.program_versions v where v.id = e.program_version_id) end as program_id
+        from public.program_version_exercises e2
         where e2.user_id = e.user_id and e2.exercise_id = e.exercise_id) ev
   cross join lateral (
     select s.id, s.started_at
     from public.workout_sessions s
-    where s.user_id = e.user_id and s.completed_at is not null
+    where s.user_id = e.user_id and s.completed_at is not null and (ev.program_id is null or s.program_id = ev.program_id)
       and exists (select 1 from public.workout_session_sets st
-                  where st.session_id = s.id and coalesce(st.exercise_version_id = any(ev.ids), st.exercise_id = e.exercise_id))
+                  where st.session_id = s.id
+                    and case when st.exercise_version_id is null then st.exercise_id = e.exercise_id else st.exercise_version_id = any(ev.ids) end)
     order by s.started_at desc, s.id desc
     limit 1
   ) ls
