@@ -8,6 +8,7 @@ import { Migration0007ProgramRevision } from './Migration0007ProgramRevision.js'
 import { Migration0008RuntimeRole } from './Migration0008RuntimeRole.js';
 import { Migration0009BackfillShards } from './Migration0009BackfillShards.js';
 import { Migration0010HistoryWatermarks } from './Migration0010HistoryWatermarks.js';
+import { Migration0011CheaperHistoryTriggers } from './Migration0011CheaperHistoryTriggers.js';
 
 /** Every schema migration, oldest first. The first is the legacy schema and is never reverted. */
 export const migrations = [
@@ -21,6 +22,7 @@ export const migrations = [
   { name: 'Migration0008RuntimeRole', class: Migration0008RuntimeRole },
   { name: 'Migration0009BackfillShards', class: Migration0009BackfillShards },
   { name: 'Migration0010HistoryWatermarks', class: Migration0010HistoryWatermarks },
+  { name: 'Migration0011CheaperHistoryTriggers', class: Migration0011CheaperHistoryTriggers },
 ];
 
 export const LEGACY_SCHEMA_MIGRATION = 'Migration0001LegacySchema';
