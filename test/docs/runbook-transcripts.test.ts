@@ -184,7 +184,7 @@ const STEPS: Step[] = [
   },
   { id: 'restore-legacy', command: 'npm run restore-legacy', stream: 'stdout', exit: 0 },
   { id: 'restore-legacy-nothing', command: 'npm run restore-legacy', stream: 'stdout', exit: 0 },
-  { id: 'migrate-down', command: 'npm run migrate -- down', times: 9, stream: 'stdout', exit: 0 },
+  { id: 'migrate-down', command: 'npm run migrate -- down', times: 11, stream: 'stdout', exit: 0 },
   { id: 'migrate-down-legacy', command: 'npm run migrate -- down', stream: 'stderr', exit: 1 },
 ];
 

@@ -9,6 +9,7 @@ import { Migration0008RuntimeRole } from './Migration0008RuntimeRole.js';
 import { Migration0009BackfillShards } from './Migration0009BackfillShards.js';
 import { Migration0010HistoryWatermarks } from './Migration0010HistoryWatermarks.js';
 import { Migration0011SetsByUserSession } from './Migration0011SetsByUserSession.js';
+import { Migration0012CheaperHistoryTriggers } from './Migration0012CheaperHistoryTriggers.js';
 
 /** Every schema migration, oldest first. The first is the legacy schema and is never reverted. */
 export const migrations = [
@@ -23,6 +24,7 @@ export const migrations = [
   { name: 'Migration0009BackfillShards', class: Migration0009BackfillShards },
   { name: 'Migration0010HistoryWatermarks', class: Migration0010HistoryWatermarks },
   { name: 'Migration0011SetsByUserSession', class: Migration0011SetsByUserSession },
+  { name: 'Migration0012CheaperHistoryTriggers', class: Migration0012CheaperHistoryTriggers },
 ];
 
 export const LEGACY_SCHEMA_MIGRATION = 'Migration0001LegacySchema';
