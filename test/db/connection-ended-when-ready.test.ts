@@ -1,4 +1,3 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { ConnectionException } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { embeddedUrl, SERVICE_LOGIN } from '../../src/db/embedded-database.js';
@@ -7,6 +6,7 @@ import { queryRows } from '../../src/db/sql.js';
 import { statementPoolOf } from '../../src/db/statement-pool.js';
 import { inTransaction } from '../../src/db/transaction.js';
 import { isTransientDatabaseError } from '../../src/db/transient-errors.js';
+import { startDatabaseProxy, type DatabaseProxy } from '../support/database-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
@@ -20,66 +20,23 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
  * answers every new connection exactly so: a transaction and a statement must
  * fail retryably, and the process must live.
  */
-const FATAL_ON_READY = Buffer.concat([
-  message('R', int32(0)), // AuthenticationOk
-  message('Z', Buffer.from('I')), // ReadyForQuery, idle
-  message('E', Buffer.concat([field('S', 'FATAL'), field('V', 'FATAL'), field('C', '57P01'), field('M', 'terminating connection due to administrator command'), Buffer.from([0])])),
-]);
-
-function int32(value: number): Buffer {
-  const buffer = Buffer.alloc(4);
-  buffer.writeInt32BE(value);
-  return buffer;
-}
-
-function message(type: string, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(type), int32(body.length + 4), body]);
-}
-
-function field(code: string, value: string): Buffer {
-  return Buffer.from(`${code}${value}\0`);
-}
-
 let db: TestDatabase;
-let proxy: Server;
-let proxyPort: number;
-let mode: 'pass' | 'fatal on ready' = 'pass';
-const sockets = new Set<Socket>();
+let proxy: DatabaseProxy;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  proxy = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    if (mode === 'fatal on ready') {
-      // The start-up message (no TLS is asked for), then everything in one write, then the end.
-      socket.once('data', () => socket.end(FATAL_ON_READY));
-      return;
-    }
-    const upstream = connect(Number(process.env.TEST_PG_PORT), '127.0.0.1');
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
-    upstream.on('error', () => socket.destroy());
-    socket.on('close', () => upstream.destroy());
-    upstream.on('close', () => socket.destroy());
-    socket.pipe(upstream).pipe(socket);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  proxyPort = (proxy.address() as { port: number }).port;
+  proxy = await startDatabaseProxy(Number(process.env.TEST_PG_PORT));
 });
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => proxy.close(resolve));
+  await proxy.close();
   await db.close();
 });
 
 it('does not end the process: a transaction and a statement on such a connection fail retryably', async () => {
-  const orm = await createOrm({ url: embeddedUrl(proxyPort, db.name, SERVICE_LOGIN), poolMax: 2, acquireTimeoutMs: 2000, driverLog: () => {} });
+  const orm = await createOrm({ url: embeddedUrl(proxy.port, db.name, SERVICE_LOGIN), poolMax: 2, acquireTimeoutMs: 2000, driverLog: () => {} });
   try {
-    // From now on every new connection is ended as it becomes ready; the open ones are cut, so the pools must open new ones.
-    mode = 'fatal on ready';
-    for (const socket of sockets) socket.destroy();
+    proxy.mode = 'fatal on ready';
+    proxy.cutAll();
     const pool = statementPoolOf(orm.em);
     while (pool.totalCount > 0) await new Promise((resolve) => setTimeout(resolve, 10));
 
