@@ -13,6 +13,7 @@ import {
   type TransactionEventBroadcaster,
 } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { isTransientDatabaseError } from './transient-errors.js';
 
 /**
  * Settings of the pool of our own beside MikroORM's (see `StatementPoolDriver`):
@@ -69,6 +70,8 @@ export class StatementPoolConnection extends PostgreSqlConnection {
   private readonly beganOn = new WeakMap<Knex.Transaction, pg.PoolClient>();
   /** The first connection error of each client of the pool: its connection is gone. */
   private readonly lost = new WeakMap<pg.PoolClient, Error>();
+  /** Why a transaction ended before its COMMIT or ROLLBACK (its BEGIN failed, or its connection did). */
+  private readonly failedBy = new WeakMap<Knex.Transaction, unknown>();
 
   constructor(
     config: Configuration,
@@ -111,6 +114,23 @@ export class StatementPoolConnection extends PostgreSqlConnection {
   /** The `pg` client a transaction (or a savepoint in it) runs on; undefined for a transaction this connection did not begin. */
   pinnedClient(trx: Knex.Transaction): pg.PoolClient | undefined {
     return this.pinned.get(trx);
+  }
+
+  /**
+   * Why a statement finds its transaction without a connection: a transaction
+   * whose BEGIN (or SET TRANSACTION) failed on a lost connection is handed to
+   * the caller all the same, already ended, and its first statement comes here.
+   * That is the database's failure (ConnectionException, retryable); a
+   * statement in a transaction that ended normally, or none, is a bug.
+   */
+  noConnectionFor(trx: Knex.Transaction | undefined): Error {
+    const client = trx && this.beganOn.get(trx);
+    const failure = trx && this.failedBy.get(trx);
+    const message = 'the transaction this statement belongs to has already ended';
+    const lost = client && this.lost.get(client);
+    if (lost) return connectionLostException(new Error(message), lost);
+    if (isTransientDatabaseError(failure)) return connectionLostException(new Error(message), failure instanceof Error ? failure : new Error(String(failure)));
+    return new Error(client ? message : "this EntityManager is not in a transaction begun by createOrm's ORM");
   }
 
   /**
@@ -168,13 +188,15 @@ export class StatementPoolConnection extends PostgreSqlConnection {
     this.beganOn.set(trx, client);
     // Whatever ends the transaction (commit, rollback, a failed COMMIT), its connection goes back once; one that failed is destroyed.
     // (A fork keeps its transaction context after the end: forgetting the pin makes a late statement fail, not run on a client given back.)
-    const unpin = () => {
+    // (A transaction that failed for the database's sake may have a connection the server is ending: not reused either.)
+    const unpin = (failure?: unknown) => {
       if (this.pinned.get(trx) !== client) return;
       this.pinned.delete(trx);
-      client.release(this.lost.get(client));
+      if (failure !== undefined) this.failedBy.set(trx, failure);
+      client.release(this.lost.get(client) ?? (isTransientDatabaseError(failure) ? (failure as Error) : undefined));
     };
     // A rollback rejects it (with no error of the connection's own): handled here, once.
-    void trx.executionPromise.then(unpin, unpin);
+    void trx.executionPromise.then(() => unpin(), unpin);
     for (const query of this.platform.getBeginTransactionSQL(options)) this.logQuery(query, options.loggerContext);
     await options.eventBroadcaster?.dispatchEvent(EventType.afterTransactionStart, trx);
     return trx;
@@ -245,7 +267,8 @@ export function statementPoolOf(em: EntityManager): pg.Pool {
 /** The `pg` client of the transaction `em` is in. */
 export function pinnedClientOf(em: EntityManager): pg.PoolClient {
   const trx = em.getTransactionContext();
-  const client = trx ? connectionOf(em).pinnedClient(trx) : undefined;
-  if (!client) throw new Error('this EntityManager is not in a transaction begun by createOrm\'s ORM');
+  const connection = connectionOf(em);
+  const client = trx ? connection.pinnedClient(trx) : undefined;
+  if (!client) throw connection.noConnectionFor(trx);
   return client;
 }

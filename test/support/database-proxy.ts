@@ -6,9 +6,12 @@ import { connect, createServer, type Socket } from 'node:net';
  * - `fatal on ready`: answers as a server shutting down while the connection
  *   opens — AuthenticationOk, ReadyForQuery and "terminating connection due to
  *   administrator command" (57P01) in one packet — then closes it;
- * - `silent`: accepts it and never answers, as a server that hangs.
+ * - `silent`: accepts it and never answers, as a server that hangs;
+ * - `fatal on first query`: relays the start-up, then answers the first query
+ *   (a transaction's BEGIN) with 57P01 and closes, as a server shutting down
+ *   between the two.
  */
-export type ProxyMode = 'pass' | 'fatal on ready' | 'silent';
+export type ProxyMode = 'pass' | 'fatal on ready' | 'silent' | 'fatal on first query';
 
 export interface DatabaseProxy {
   readonly port: number;
@@ -19,10 +22,11 @@ export interface DatabaseProxy {
   close(): Promise<void>;
 }
 
+const ADMIN_SHUTDOWN = message('E', Buffer.concat([field('S', 'FATAL'), field('V', 'FATAL'), field('C', '57P01'), field('M', 'terminating connection due to administrator command'), Buffer.from([0])]));
 const FATAL_ON_READY = Buffer.concat([
   message('R', int32(0)), // AuthenticationOk
   message('Z', Buffer.from('I')), // ReadyForQuery, idle
-  message('E', Buffer.concat([field('S', 'FATAL'), field('V', 'FATAL'), field('C', '57P01'), field('M', 'terminating connection due to administrator command'), Buffer.from([0])])),
+  ADMIN_SHUTDOWN,
 ]);
 
 function int32(value: number): Buffer {
@@ -57,12 +61,25 @@ export async function startDatabaseProxy(upstreamPort: number): Promise<Database
         return;
       case 'silent':
         return;
-      case 'pass': {
+      case 'pass':
+      case 'fatal on first query': {
         const upstream = connect(upstreamPort, '127.0.0.1');
         track(upstream);
         upstream.on('close', () => socket.destroy());
         socket.on('close', () => upstream.destroy());
-        socket.pipe(upstream).pipe(socket);
+        upstream.pipe(socket);
+        if (state.mode === 'pass') {
+          socket.pipe(upstream);
+          return;
+        }
+        // A simple query ('Q') is never part of the start-up: the first one is where the server goes.
+        socket.on('data', (chunk: Buffer) => {
+          if (chunk[0] !== 0x51) upstream.write(chunk);
+          else {
+            upstream.unpipe(socket);
+            socket.end(ADMIN_SHUTDOWN, () => upstream.destroy());
+          }
+        });
         return;
       }
     }
