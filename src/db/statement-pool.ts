@@ -1,5 +1,6 @@
 import {
   AbstractSqlDriver,
+  ConnectionException,
   EventType,
   PostgreSqlConnection,
   PostgreSqlPlatform,
@@ -12,6 +13,7 @@ import {
   type TransactionEventBroadcaster,
 } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { isTransientDatabaseError } from './transient-errors.js';
 
 /**
  * Settings of the pool of our own beside MikroORM's (see `StatementPoolDriver`):
@@ -64,6 +66,12 @@ export class StatementPoolConnection extends PostgreSqlConnection {
   private pool: pg.Pool | undefined;
   /** Each open transaction's (and savepoint's) pinned client. */
   private readonly pinned = new WeakMap<Knex.Transaction, pg.PoolClient>();
+  /** The client each transaction began on, kept after it went back: a failed COMMIT or ROLLBACK is told apart by it. */
+  private readonly beganOn = new WeakMap<Knex.Transaction, pg.PoolClient>();
+  /** The first connection error of each client of the pool: its connection is gone. */
+  private readonly lost = new WeakMap<pg.PoolClient, Error>();
+  /** Why a transaction ended before its COMMIT or ROLLBACK (its BEGIN failed, or its connection did). */
+  private readonly failedBy = new WeakMap<Knex.Transaction, unknown>();
 
   constructor(
     config: Configuration,
@@ -90,6 +98,15 @@ export class StatementPoolConnection extends PostgreSqlConnection {
       const report = log ?? ((message: string) => process.stderr.write(`database driver: ${message}\n`));
       // An idle connection the server ended emits 'error' on the pool; unhandled, it would end the process.
       this.pool.on('error', (error) => report(`statement pool: idle connection failed: ${error.message}`));
+      // A client checked out has no listener of the pool's, and `connect()` hands it over a tick later: a server that
+      // ends a connection the moment it is ready (a shutdown's "terminating connection due to administrator command"
+      // in the same packet as ReadyForQuery) would emit 'error' with no listener and end the process. So every
+      // client records its connection error from birth to end; pg-pool drops a client that failed when it comes back.
+      this.pool.on('connect', (client) => {
+        client.on('error', (error) => {
+          if (!this.lost.has(client)) this.lost.set(client, error);
+        });
+      });
     }
     return this.pool;
   }
@@ -99,39 +116,87 @@ export class StatementPoolConnection extends PostgreSqlConnection {
     return this.pinned.get(trx);
   }
 
+  /**
+   * Why a statement finds its transaction without a connection: a transaction
+   * whose BEGIN (or SET TRANSACTION) failed on a lost connection is handed to
+   * the caller all the same, already ended, and its first statement comes here.
+   * That is the database's failure (ConnectionException, retryable); a
+   * statement in a transaction that ended normally, or none, is a bug.
+   */
+  noConnectionFor(trx: Knex.Transaction | undefined): Error {
+    const client = trx && this.beganOn.get(trx);
+    const failure = trx && this.failedBy.get(trx);
+    const message = 'the transaction this statement belongs to has already ended';
+    const lost = client && this.lost.get(client);
+    if (lost) return connectionLostException(new Error(message), lost);
+    if (isTransientDatabaseError(failure)) return connectionLostException(new Error(message), failure instanceof Error ? failure : new Error(String(failure)));
+    return new Error(client ? message : "this EntityManager is not in a transaction begun by createOrm's ORM");
+  }
+
+  /**
+   * The ends of a transaction (BEGIN, COMMIT, ROLLBACK, savepoints) run through
+   * the query builder underneath, which prefixes the SQL to `pg`'s message and
+   * gives neither a code nor a class: "COMMIT; - Client has encountered a
+   * connection error and is not queryable". Only this connection knows that
+   * its client lost the server, so it says so here, in MikroORM's terms.
+   */
+  private connectionLost(client: pg.PoolClient | undefined, error: unknown): unknown {
+    const lost = client && this.lost.get(client);
+    if (!lost || !(error instanceof Error) || error instanceof ConnectionException) return error;
+    return connectionLostException(error, lost);
+  }
+
+  override async commit(ctx: Knex.Transaction, eventBroadcaster?: TransactionEventBroadcaster, loggerContext?: LogContext): Promise<void> {
+    try {
+      await super.commit(ctx, eventBroadcaster, loggerContext);
+    } catch (error) {
+      throw this.connectionLost(this.beganOn.get(ctx), error);
+    }
+  }
+
+  override async rollback(ctx: Knex.Transaction, eventBroadcaster?: TransactionEventBroadcaster, loggerContext?: LogContext): Promise<void> {
+    try {
+      await super.rollback(ctx, eventBroadcaster, loggerContext);
+    } catch (error) {
+      throw this.connectionLost(this.beganOn.get(ctx), error);
+    }
+  }
+
   override async begin(options: BeginOptions = {}): Promise<Knex.Transaction> {
     if (options.ctx) {
       // A savepoint: on its parent's connection.
-      const trx = await super.begin(options);
       const client = this.pinned.get(options.ctx);
-      if (client) this.pinned.set(trx, client);
+      const trx = await super.begin(options).catch((error: unknown) => {
+        throw this.connectionLost(client, error);
+      });
+      if (client) {
+        this.pinned.set(trx, client);
+        this.beganOn.set(trx, client);
+      }
       return trx;
     }
     await options.eventBroadcaster?.dispatchEvent(EventType.beforeTransactionStart);
     const client = await this.statementPool.connect();
-    // A checked-out client has no listener of the pool's: a connection failing mid-transaction must not go unhandled.
-    // (pg-pool itself drops a client that can no longer be queried when it comes back.)
-    let failed: Error | undefined;
-    const onError = (error: Error) => (failed ??= error);
-    client.on('error', onError);
     let trx: Knex.Transaction;
     try {
       trx = await this.getKnex().transaction(null, { isolationLevel: options.isolationLevel, readOnly: options.readOnly, connection: client });
     } catch (error) {
-      client.removeListener('error', onError);
       client.release(error instanceof Error ? error : true);
-      throw error;
+      throw this.connectionLost(client, error);
     }
     this.pinned.set(trx, client);
+    this.beganOn.set(trx, client);
     // Whatever ends the transaction (commit, rollback, a failed COMMIT), its connection goes back once; one that failed is destroyed.
-    const unpin = () => {
+    // (A fork keeps its transaction context after the end: forgetting the pin makes a late statement fail, not run on a client given back.)
+    // (A transaction that failed for the database's sake may have a connection the server is ending: not reused either.)
+    const unpin = (failure?: unknown) => {
       if (this.pinned.get(trx) !== client) return;
       this.pinned.delete(trx);
-      client.removeListener('error', onError);
-      client.release(failed);
+      if (failure !== undefined) this.failedBy.set(trx, failure);
+      client.release(this.lost.get(client) ?? (isTransientDatabaseError(failure) ? (failure as Error) : undefined));
     };
     // A rollback rejects it (with no error of the connection's own): handled here, once.
-    void trx.executionPromise.then(unpin, unpin);
+    void trx.executionPromise.then(() => unpin(), unpin);
     for (const query of this.platform.getBeginTransactionSQL(options)) this.logQuery(query, options.loggerContext);
     await options.eventBroadcaster?.dispatchEvent(EventType.afterTransactionStart, trx);
     return trx;
@@ -176,6 +241,18 @@ export function statementPoolDriver(options: StatementPoolOptions): new (config:
   };
 }
 
+/**
+ * A statement that failed because its connection was lost, as MikroORM's
+ * `ConnectionException`: the message says so and keeps the statement's own,
+ * `cause` is what the statement got, `connectionError` what ended the
+ * connection.
+ */
+function connectionLostException(error: Error, lost: Error): ConnectionException {
+  const exception = new ConnectionException(error);
+  exception.message = `the database connection was lost (${lost.message}): ${error.message}`;
+  return Object.assign(exception, { cause: error, connectionError: lost });
+}
+
 function connectionOf(em: EntityManager): StatementPoolConnection {
   const connection = em.getConnection();
   if (!(connection instanceof StatementPoolConnection)) throw new Error('this EntityManager was not created by createOrm (no statement pool)');
@@ -190,7 +267,8 @@ export function statementPoolOf(em: EntityManager): pg.Pool {
 /** The `pg` client of the transaction `em` is in. */
 export function pinnedClientOf(em: EntityManager): pg.PoolClient {
   const trx = em.getTransactionContext();
-  const client = trx ? connectionOf(em).pinnedClient(trx) : undefined;
-  if (!client) throw new Error('this EntityManager is not in a transaction begun by createOrm\'s ORM');
+  const connection = connectionOf(em);
+  const client = trx ? connection.pinnedClient(trx) : undefined;
+  if (!client) throw connection.noConnectionFor(trx);
   return client;
 }

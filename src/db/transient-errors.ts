@@ -42,8 +42,10 @@ const PG_CONNECTION_MESSAGES = [
 /**
  * No connection could be had or kept, before the server said anything about
  * the statement:
- * - MikroORM's `ConnectionException` (`inTransaction` raises it when a
- *   transaction could not even begin);
+ * - MikroORM's `ConnectionException`: `inTransaction` raises it when a
+ *   transaction could not even begin, the statement pool when a transaction's
+ *   BEGIN, COMMIT, ROLLBACK or savepoint failed on a connection the server had
+ *   ended (`statement-pool.ts`);
  * - a MikroORM `DriverException` with no SQLSTATE: MikroORM wraps whatever
  *   its driver throws, and an error the server sent always carries a SQLSTATE,
  *   so one without came from the client side — the pool gave up waiting for a

@@ -9,7 +9,7 @@ import { embeddedUrl, startEmbeddedDatabase, type EmbeddedDatabase } from '../..
 import { migrateUp } from '../../src/db/migrator.js';
 import { createOrm } from '../../src/db/orm.js';
 import { startApp } from '../../src/server/app.js';
-import { CREATE_PROGRAM, LOG_SET, START_SESSION, upperLower } from '../support/fixtures.js';
+import { ACTIVATE_PROGRAM, COMPLETE_SESSION, CREATE_PROGRAM, LOG_SET, START_SESSION, upperLower } from '../support/fixtures.js';
 import { holdEveryConnection } from '../support/hold-connections.js';
 
 /**
@@ -120,6 +120,99 @@ describe('database restart in the middle of a load', () => {
         expect(acknowledged.length).toBeGreaterThan(5);
       } finally {
         await check.end();
+      }
+    } finally {
+      await app.close();
+      await orm.close();
+    }
+  });
+});
+
+async function gqlAs(url: string, user: string, query: string, variables: Record<string, unknown> = {}) {
+  const response = await fetch(`${url}graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-user-id': user },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+const FULL_TREE = `{ activeProgram { id name currentVersion { id number } workouts { id name exercises { id name lastPerformance { sets { reps weightKg } } } } } }`;
+const SESSIONS = `{ sessions(first: 5) { edges { node { id workoutName sets { exerciseName reps } } } } }`;
+const ENTITIES = `query ($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    ... on Program { id name workouts { exercises { name lastPerformance { sets { reps } } } } }
+    ... on Session { id sets { reps } }
+  }
+}`;
+
+describe('database restart in the middle of reads of every kind', () => {
+  it('answers every read and write with data or a retryable 503: both read paths, shadow reads, _entities, pinned transactions', async () => {
+    const url = embeddedUrl(port, 'faults');
+    const orm = await createOrm({ url, poolMax: 8, acquireTimeoutMs: 2000 });
+    await migrateUp(orm);
+    // Half the users read the versioned path, half the legacy one; every versioned read is shadowed (a read snapshot: a pinned transaction).
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: url, PROGRAM_VERSIONING_WRITES: 'on', PROGRAM_VERSIONING_READS: '50%', SHADOW_READ_SAMPLE: '1' });
+    const app = await startApp(config, orm, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+    try {
+      const users = Array.from({ length: 6 }, (_, i) => `74000000-0000-4000-8000-00000000010${i}`);
+      const seeded: { user: string; program: any; sessionId: string }[] = [];
+      for (const user of users) {
+        const program = (await gqlAs(app.url, user, CREATE_PROGRAM, { input: upperLower() })).body.data.createProgram;
+        await gqlAs(app.url, user, ACTIVATE_PROGRAM, { id: program.id });
+        const session = (await gqlAs(app.url, user, START_SESSION, { programId: program.id, workoutId: program.workouts[0].id })).body.data.startSession;
+        await gqlAs(app.url, user, LOG_SET, { sessionId: session.id, input: { exerciseId: program.workouts[0].exercises[0].id, setNumber: 1, reps: 5 } });
+        await gqlAs(app.url, user, COMPLETE_SESSION, { sessionId: session.id });
+        seeded.push({ user, program, sessionId: session.id as string });
+      }
+      const statuses = new Map<number, number>();
+      const codes = new Map<string, number>();
+      const count = (response: { status: number; body: any } | null) => {
+        if (!response) return;
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        for (const e of response.body.errors ?? []) codes.set(e.extensions?.code, (codes.get(e.extensions?.code) ?? 0) + 1);
+      };
+      let running = true;
+      const worker = async ({ user, program, sessionId }: (typeof seeded)[number]) => {
+        const representations = [
+          { __typename: 'Program', id: program.id },
+          { __typename: 'Session', id: sessionId },
+        ];
+        while (running) {
+          count(await gqlAs(app.url, user, FULL_TREE).catch(() => null));
+          count(await gqlAs(app.url, user, SESSIONS).catch(() => null));
+          count(await gqlAs(app.url, user, ENTITIES, { representations }).catch(() => null));
+          const started = await gqlAs(app.url, user, START_SESSION, { programId: program.id, workoutId: program.workouts[0].id }).catch(() => null);
+          count(started);
+          const session = started?.body.data?.startSession;
+          if (!session) continue;
+          count(await gqlAs(app.url, user, LOG_SET, { sessionId: session.id, input: { exerciseId: program.workouts[0].exercises[0].id, setNumber: 1, reps: 6 } }).catch(() => null));
+          count(await gqlAs(app.url, user, COMPLETE_SESSION, { sessionId: session.id }).catch(() => null));
+        }
+      };
+      const workers = seeded.map(worker);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await server.stop();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      server = await startEmbeddedDatabase({ dir, port, postgresFlags: ['-c', 'fsync=off'] });
+      let ready = false;
+      for (let i = 0; i < 50 && !ready; i++) {
+        ready = (await fetch(`${app.url}ready`)).status === 200;
+        if (!ready) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(ready).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      running = false;
+      await Promise.all(workers);
+
+      expect([...statuses.keys()].filter((s) => s !== 200 && s !== 503)).toEqual([]);
+      expect([...codes.keys()].filter((c) => c !== 'SERVICE_UNAVAILABLE' && c !== 'CONFLICT')).toEqual([]);
+      expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+      // Every kind of request works again, on both paths.
+      for (const { user } of seeded) {
+        const tree = await gqlAs(app.url, user, FULL_TREE);
+        expect(tree.body.errors).toBeUndefined();
+        expect(tree.body.data.activeProgram.workouts[0].exercises[0].lastPerformance.sets).not.toEqual([]);
       }
     } finally {
       await app.close();
