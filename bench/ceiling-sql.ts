@@ -32,6 +32,9 @@ export const exposedIdSql = (programId: string, stored: string): string =>
 // adding `st.user_id = …` lets PostgreSQL 17 pick the (user_id, exercise_id,
 // session_id) index with no exercise bound, which reads all of the user's
 // index entries per probe (EXPLAIN on the quick corpus: ~4× the buffers).
+// Every probe is fenced (`offset 0`), as ours are: PostgreSQL then cannot turn
+// it into a join or a hashed subplan over the user's whole history, so each
+// stays an index lookup per row whatever the statistics say.
 const SET_OF_E = `case when st.exercise_version_id is null then st.exercise_id = e.exercise_id else st.exercise_version_id = any(ev.ids) end`;
 const LAST_PERFORMANCE = `(
   select json_build_object(
@@ -53,12 +56,12 @@ const LAST_PERFORMANCE = `(
     select s.id, s.started_at
     from workout_sessions s
     where s.user_id = p.user_id and s.completed_at is not null and (ev.any_program or s.program_id = p.id)
-      and exists (select 1 from workout_session_sets st where st.session_id = s.id and ${SET_OF_E})
+      and exists (select 1 from workout_session_sets st where st.session_id = s.id and ${SET_OF_E} offset 0)
     order by s.started_at desc, s.id desc
     limit 1
   ) ls
-  where exists (select 1 from workout_session_sets g where g.user_id = p.user_id and g.exercise_id = e.exercise_id)
-     or exists (select 1 from workout_session_sets g where g.exercise_version_id = any(ev.ids)))`;
+  where exists (select 1 from workout_session_sets g where g.user_id = p.user_id and g.exercise_id = e.exercise_id offset 0)
+     or exists (select 1 from unnest(ev.ids) v(id) where exists (select 1 from workout_session_sets g where g.exercise_version_id = v.id offset 0)))`;
 
 export const CEILING_FULL_TREE_SQL = `/* ceilingFullTree */
 select json_build_object('data', json_build_object('activeProgram', (

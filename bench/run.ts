@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { benchBackfill, type BackfillFigures } from './backfill-bench.js';
-import { benchWorkerScaling } from './backfill-workers-bench.js';
+import { benchWorkerScaling, type WorkerScaling } from './backfill-workers-bench.js';
 import { BenchUsageError, readBenchOptions, type BenchOptions } from './bench-options.js';
 import { POSTGRES_SETTINGS, startBenchPostgres, type BenchPostgres } from './bench-postgres.js';
 import type { BenchResults } from './bench-results.js';
@@ -73,14 +73,16 @@ try {
   const shape = { libraryUsers: options.libraryUsers, weeks: options.weeks, chunkUsers: options.seedChunkUsers };
 
   const sizes: BackfillFigures[] = [];
+  let workerScaling: WorkerScaling | undefined;
   if (!options.skipBackfill) {
     const small = await createCorpusDatabase(postgres, 'bench_small', { ...shape, users: options.smallUsers }, log);
+    // On the smaller corpus: at the full size the two extra backfills took over half an hour and show the same ratio.
+    workerScaling = await benchWorkerScaling(postgres, ROOT, small, options.backfillBatchSize, log);
     sizes.push(await benchBackfill(postgres, ROOT, small, options.backfillBatchSize, small.counts.sets <= options.ceilingMaxSets, log));
     await postgres.dropDatabase(small.database);
   }
   const corpus = await createCorpusDatabase(postgres, 'bench_corpus', { ...shape, users: options.users }, log);
   results.corpus = { users: options.users, libraryUsers: options.libraryUsers, ...corpus.counts, seedSeconds: corpus.seedMs / 1000 };
-  const workerScaling = options.skipBackfill ? undefined : await benchWorkerScaling(postgres, ROOT, corpus, options.backfillBatchSize, log);
   sizes.push(await benchBackfill(postgres, ROOT, corpus, options.backfillBatchSize, !options.skipBackfill && corpus.counts.sets <= options.ceilingMaxSets, log));
   results.backfill = {
     sizes,
@@ -132,6 +134,9 @@ async function vacuumAnalyze(url: string): Promise<void> {
   }
 }
 
+/** Versioned req/s of the other operations in the full run of 2026-11-24 (bench/README.md), before the last-performance work. */
+const FULL_RUN_BEFORE: Record<string, number> = { sessions: 321, calendar: 1283, entities50: 435, modifyProgram: 223 };
+
 function computeRatios(r: BenchResults): void {
   const tree = r.operations.fullTree;
   const rps = (name: string) => tree?.[name]?.requestsPerSecond;
@@ -145,9 +150,9 @@ function computeRatios(r: BenchResults): void {
   r.targets = {
     fullTreeStatements: check('≤ 3 SQL statements (versioned full tree)', r.sqlPerOperation.fullTree, (v) => v <= 3),
     fullTreeVsPeer: check('≥ 1.0× PostGraphile v4 throughput', r.ratios.fullTreeVsPeer, (v) => v >= 1),
-    fullTreeVsCeiling: check('≥ 0.5× the ceiling throughput', r.ratios.fullTreeVsCeiling, (v) => v >= 0.5),
-    halfLoadP99VsCeiling: check('p99 at half of peak ≤ 2× the ceiling', r.ratios.halfLoadP99VsCeiling, (v) => v <= 2),
-    backfillVsCeiling: check('backfill time ≤ 2× its SQL ceiling', r.backfill?.timeVsCeiling, (v) => v <= 2),
+    fullTreeVsCeiling: check('≥ 1.0× the ceiling throughput', r.ratios.fullTreeVsCeiling, (v) => v >= 1),
+    halfLoadP99VsCeiling: check("p99 at half of peak ≤ the ceiling's", r.ratios.halfLoadP99VsCeiling, (v) => v <= 1),
+    backfillVsCeiling: check('backfill time ≤ 1.5× its SQL ceiling', r.backfill?.timeVsCeiling, (v) => v <= 1.5),
     backfillMemoryFlat: check('backfill peak RSS flat across sizes (≤ 1.25×)', r.backfill?.peakRssGrowth, (v) => v <= 1.25),
     backfillCompletes: check(
       '`npm run backfill` completes at every size (1 = yes)',
@@ -156,4 +161,12 @@ function computeRatios(r: BenchResults): void {
     ),
     coldStart: check('cold start < 10 s', r.startup ? r.startup.coldMs / 1000 : null, (v) => v < 10),
   };
+  // The other operations against the figures of the last full run before the last-performance work (README):
+  // the same machine and corpus, but another run, so only a full run is compared, and only as a guide.
+  if (r.mode === 'full') {
+    for (const [operation, before] of Object.entries(FULL_RUN_BEFORE)) {
+      const now = r.operations[operation]?.versioned?.requestsPerSecond;
+      r.targets[`${operation}VsBefore`] = check(`${operation} (versioned) faster than ${before} req/s, the full run of 2026-11-24`, now === undefined ? null : now / before, (v) => v > 1);
+    }
+  }
 }

@@ -10,6 +10,7 @@
 -- Same plan as ours and the ceiling: the exercise's version rows once, then the
 -- user's sessions newest first, probed for a set of it; only if ever logged.
 -- A set counts by its link when it has one, else by the id it was logged under.
+-- Every probe is fenced (offset 0), as ours are, so it stays an index lookup per row.
 create or replace function public.program_version_exercises_last_performance(e public.program_version_exercises)
 returns jsonb language sql stable as $$
   select jsonb_build_object(
@@ -35,10 +36,11 @@ returns jsonb language sql stable as $$
     where s.user_id = e.user_id and s.completed_at is not null and (ev.program_id is null or s.program_id = ev.program_id)
       and exists (select 1 from public.workout_session_sets st
                   where st.session_id = s.id
-                    and case when st.exercise_version_id is null then st.exercise_id = e.exercise_id else st.exercise_version_id = any(ev.ids) end)
+                    and case when st.exercise_version_id is null then st.exercise_id = e.exercise_id else st.exercise_version_id = any(ev.ids) end
+                  offset 0)
     order by s.started_at desc, s.id desc
     limit 1
   ) ls
-  where exists (select 1 from public.workout_session_sets g where g.user_id = e.user_id and g.exercise_id = e.exercise_id)
-     or exists (select 1 from public.workout_session_sets g where g.exercise_version_id = any(ev.ids))
+  where exists (select 1 from public.workout_session_sets g where g.user_id = e.user_id and g.exercise_id = e.exercise_id offset 0)
+     or exists (select 1 from unnest(ev.ids) v(id) where exists (select 1 from public.workout_session_sets g where g.exercise_version_id = v.id offset 0))
 $$;
