@@ -8,6 +8,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import type { Metrics } from './metrics.js';
 import { jitExecution } from './jit-executor.js';
+import { ResponseCache } from './response-cache/response-cache.js';
 import { knownOperationTypes } from './known-operation-types.js';
 import { sandboxLandingPage } from './landing-page/sandbox-landing-page.js';
 import { logRequests } from './log-requests.js';
@@ -79,7 +80,8 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     ApolloServerPluginCacheControlDisabled(),
   ];
   return new ApolloServer<GraphQLContext>({
-    gateway: jitExecution(buildSchema()),
+    // One response cache per server: answers are only ever served after this request's statement validated them.
+    gateway: jitExecution(buildSchema(), { responseCache: { cache: new ResponseCache(), counter: options.metrics.responseCache } }),
     logger: options.log,
     introspection: !options.production,
     csrfPrevention: true,
