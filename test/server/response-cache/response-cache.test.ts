@@ -3,7 +3,7 @@ import { ResponseCache } from '../../../src/server/response-cache/response-cache
 /** Hostile callers (many documents or variables, many users) must not grow the kept answers without bound. */
 describe('ResponseCache bounds', () => {
   const answer = (n: number) => ({ data: { activeProgram: { id: String(n), name: 'x'.repeat(100) } } });
-  const bytesOf = (n: number) => JSON.stringify(answer(n)).length * 2;
+  const bytesOf = (n: number, key = 'k') => (JSON.stringify(answer(n)).length + key.length) * 2;
 
   it('serves an answer only under the validator it was kept with', () => {
     const cache = new ResponseCache({ maxUsers: 10, maxEntriesPerUser: 4, maxBytes: 1e6 });
@@ -42,6 +42,22 @@ describe('ResponseCache bounds', () => {
     cache.set('big', 'k', 'v', { data: { activeProgram: { id: 'x'.repeat(bytesOf(1) * 5) } } });
     expect(cache.get('big', 'k', 'v')).toBeUndefined();
     expect(cache.size().bytes).toBeLessThanOrEqual(bytesOf(1) * 5);
+  });
+
+  it('counts the key\'s bytes: long documents or variables are bounded too', () => {
+    const cache = new ResponseCache({ maxUsers: 1000, maxEntriesPerUser: 4, maxBytes: 1e6 });
+    for (let i = 0; i < 100; i++) cache.set(`user ${i}`, `${i}`.padEnd(100_000), 'v', answer(1));
+    expect(cache.size().bytes).toBeLessThanOrEqual(1e6);
+    expect(cache.size().users).toBe(4);
+  });
+
+  it('gives the kept text only for a kept answer as sent: its data and nothing else', () => {
+    const cache = new ResponseCache({ maxUsers: 10, maxEntriesPerUser: 4, maxBytes: 1e6 });
+    const kept = answer(1);
+    cache.set('u', 'k', 'v', kept);
+    expect(cache.serialised({ ...kept, errors: undefined })).toBe(JSON.stringify(kept));
+    expect(cache.serialised({ ...kept, extensions: { ftv1: 'trace' } })).toBeUndefined();
+    expect(cache.serialised(answer(1))).toBeUndefined();
   });
 
   it('a newer answer under the same key replaces the older one and its bytes', () => {
