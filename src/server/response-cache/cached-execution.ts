@@ -47,7 +47,9 @@ export async function executeWithResponseCache(
 ): Promise<ExecutionResult> {
   const { caller, phase } = request.context;
   if (!caller || caller.readsCompared || !selectsOnlyCoveredFields(request.document, request.operation, request.variables)) return execute();
-  const validator = await caller.reads.activeProgramValidator();
+  // A failed read (the database restarting, a timeout) is the resolver's to report: execution awaits the same
+  // read and its error goes through field errors and masking as without the cache (a 503, not a 500).
+  const validator = await caller.reads.activeProgramValidator().catch(() => null);
   if (validator === null) return execute();
   const key = canonicalJson([phase.kind, request.source, request.operationName ?? null, request.variables]);
   const kept = cache.get(caller.userId, key, validator);
