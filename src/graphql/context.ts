@@ -20,6 +20,8 @@ import type { WritePath } from '../writes/write-path.js';
 export interface Caller {
   readonly userId: string;
   readonly reads: ReadPath;
+  /** Whether this request's reads are read again on both paths and compared (a Phase 4 shadow-read sample): such a request must execute. */
+  readonly readsCompared: boolean;
   readonly versions: VersionReads;
   readonly programs: ProgramWriter;
   readonly sessions: SessionWriter;
@@ -58,19 +60,19 @@ export interface ContextOptions {
  * a sample of versioned requests is read again on both paths, in one snapshot
  * on a connection of its own, and compared.
  */
-function readPathFor(em: EntityManager, userId: string, phase: Phase, log: Logger, shadow?: ShadowReadOptions): ReadPath {
+function readPathFor(em: EntityManager, userId: string, phase: Phase, log: Logger, shadow?: ShadowReadOptions): Pick<Caller, 'reads' | 'readsCompared'> {
   switch (phase.kind) {
     case 'legacy-only':
     case 'dual-write-legacy-reads':
-      return createLegacyReadPath(em, userId);
+      return { reads: createLegacyReadPath(em, userId), readsCompared: false };
     case 'dual-write-versioned-reads': {
       const versioned = createVersionedReadPath(em, userId);
-      if (!shadow || Math.random() >= shadow.sample) return versioned;
+      if (!shadow || Math.random() >= shadow.sample) return { reads: versioned, readsCompared: false };
       const readBoth = snapshotReader(em, userId, { statementTimeoutMs: shadow.timeoutMs });
-      return withShadowReads(versioned, readBoth, { counter: shadow.metrics.shadowReads, log, timeoutMs: shadow.timeoutMs });
+      return { reads: withShadowReads(versioned, readBoth, { counter: shadow.metrics.shadowReads, log, timeoutMs: shadow.timeoutMs }), readsCompared: true };
     }
     case 'versioned-only':
-      return createVersionedReadPath(em, userId);
+      return { reads: createVersionedReadPath(em, userId), readsCompared: false };
     default:
       return unreachablePhase(phase);
   }
@@ -102,7 +104,7 @@ export function createContext({ em, userId, phase, requestId, log: serverLog, sh
   const caller: Caller | null = userId
     ? {
         userId,
-        reads: readPathFor(em, userId, phase, log, shadow),
+        ...readPathFor(em, userId, phase, log, shadow),
         versions: createVersionReads(em, userId),
         programs: new ProgramWriter(em, userId, writes),
         sessions: new SessionWriter(em, userId, writes),

@@ -90,6 +90,7 @@ export function composeReadPath(em: EntityManager, userId: string, parts: ReadPa
     },
     programs: (first) => programs.ofUser(first),
     activeProgram: () => programs.active(),
+    activeProgramValidator: () => programs.activeValidator(),
     session: (id) => sessions.load(id),
     async sessions(first, after) {
       const rows = await selectSessionPage(em, userId, first, after);

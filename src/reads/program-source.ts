@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BlobColumns, ProgramRow } from '../db/rows.js';
-import { selectActiveProgram, selectProgramsByIds, selectProgramsOfUser } from '../store/program-store.js';
+import { selectActiveProgram, selectProgramsByIds, selectProgramsOfUser, type ActiveProgramRow } from '../store/program-store.js';
 import type { ProgramModel } from '../models/read-models.js';
 
 /** A program as a read path shows it, with whether it is soft-deleted (history of deleted programs still needs it). */
@@ -27,6 +27,15 @@ export interface ProgramSource {
    * `forget()`): what a cached last performance is checked against.
    */
   historyWatermark(): string | undefined;
+  /**
+   * What the active program's answer depends on, from the same statement (and
+   * the same row) `active()` reads: the row's id, `revision` (bumped by a
+   * trigger on every change of the row, blob and pointer included), current
+   * version (version rows never change) and the history watermark (moves with
+   * every write that can change a last performance). Null when there is no
+   * active program. Read once per request: `active()` reuses the row.
+   */
+  activeValidator(): Promise<string | null>;
   forget(): void;
 }
 
@@ -47,6 +56,13 @@ export function createProgramSource(em: EntityManager, userId: string, modelsOf:
     return [...models];
   };
   let historyWatermark: string | undefined;
+  // One read of the active row per request (until a write's `forget()`): the validator and the resolvers see the same row.
+  let activeRow: Promise<ActiveProgramRow | null> | undefined;
+  const readActive = () =>
+    (activeRow ??= selectActiveProgram(em, userId, blobs).then((row) => {
+      if (row) historyWatermark = row.history_watermark;
+      return row;
+    }));
   return {
     byId: (id) => byId.load(id),
     async ofUser(first) {
@@ -54,13 +70,17 @@ export function createProgramSource(em: EntityManager, userId: string, modelsOf:
       return prime(rows, await modelsOf(rows));
     },
     async active() {
-      const row = await selectActiveProgram(em, userId, blobs);
-      if (row) historyWatermark = row.history_watermark;
+      const row = await readActive();
       return row ? (prime([row], await modelsOf([row]))[0] ?? null) : null;
     },
     historyWatermark: () => historyWatermark,
+    async activeValidator() {
+      const row = await readActive();
+      return row && JSON.stringify([row.id, row.revision, row.current_version_id, row.history_watermark]);
+    },
     forget() {
       byId.clearAll();
+      activeRow = undefined;
       historyWatermark = undefined;
     },
   };

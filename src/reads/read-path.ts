@@ -21,6 +21,12 @@ export interface ReadPath {
   /** The caller's first `first` programs that are not deleted, oldest first. */
   programs(first: number): Promise<ProgramModel[]>;
   activeProgram(): Promise<ProgramModel | null>;
+  /**
+   * A token that changes whenever `activeProgram` with its whole tree (last
+   * performances included) could answer differently; null when there is no
+   * active program. Read by the same statement `activeProgram` then uses.
+   */
+  activeProgramValidator(): Promise<string | null>;
   session(id: string): Promise<SessionModel | null>;
   sessions(first: number, after: SessionCursor | null): Promise<SessionPage>;
   sessionSets(session: SessionModel): Promise<PerformedSetModel[]>;

@@ -8,6 +8,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { buildSchema } from '../graphql/schema.js';
 import type { Metrics } from './metrics.js';
 import { jitExecution } from './jit-executor.js';
+import { ResponseCache } from './response-cache/response-cache.js';
 import { knownOperationTypes } from './known-operation-types.js';
 import { sandboxLandingPage } from './landing-page/sandbox-landing-page.js';
 import { logRequests } from './log-requests.js';
@@ -44,8 +45,8 @@ export const QUERY_LIMITS = {
  * bytes to build and send for nobody to read. Named, so that a CPU profile
  * shows the serialisation (JSON.stringify has no frame of its own) by name.
  */
-function serialiseResponse(result: FormattedExecutionResult): string {
-  return JSON.stringify(result);
+function serialiseResponse(result: FormattedExecutionResult, responses?: ResponseCache): string {
+  return responses?.serialised(result) ?? JSON.stringify(result);
 }
 
 /**
@@ -78,8 +79,10 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     // Every answer is per user and nothing sets cache hints: the plugin's per-field hook would be pure cost.
     ApolloServerPluginCacheControlDisabled(),
   ];
+  const responses = new ResponseCache();
   return new ApolloServer<GraphQLContext>({
-    gateway: jitExecution(buildSchema()),
+    // One response cache per server: answers are only ever served after this request's statement validated them.
+    gateway: jitExecution(buildSchema(), { responseCache: { cache: responses, counter: options.metrics.responseCache } }),
     logger: options.log,
     introspection: !options.production,
     csrfPrevention: true,
@@ -92,6 +95,6 @@ export function createApollo(options: ApolloOptions): ApolloServer<GraphQLContex
     validationRules: [knownOperationTypes, ...(options.serviceSdl ? [] : [refuseServiceSdl]), ...armor.validationRules],
     plugins,
     formatError: maskError,
-    stringifyResult: serialiseResponse,
+    stringifyResult: (result) => serialiseResponse(result, responses),
   });
 }

@@ -2,6 +2,14 @@ import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-i
 import { GraphQLError, Kind, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { GraphQLContext } from '../graphql/context.js';
+import { executeWithResponseCache, type ResponseCacheCounter } from './response-cache/cached-execution.js';
+import type { ResponseCache } from './response-cache/response-cache.js';
+
+export interface JitExecutionOptions {
+  /** Where the workout screen's answers are kept between requests (see `executeWithResponseCache`); none: every operation executes. */
+  readonly responseCache?: { readonly cache: ResponseCache; readonly counter?: ResponseCacheCounter };
+}
 
 /**
  * Executes operations with graphql-jit instead of graphql-js: each distinct
@@ -15,7 +23,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
  * Compiled operations are keyed by the parsed document, which Apollo's
  * document store keeps per query text: a WeakMap lets them go with it.
  */
-export function jitExecution(schema: GraphQLSchema): GatewayInterface {
+export function jitExecution(schema: GraphQLSchema, options: JitExecutionOptions = {}): GatewayInterface {
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | ExecutionResult>>();
   const executor: GatewayExecutor = async (request) => {
     // Apollo found no operation to run (an unknown operationName, or several operations and none named):
@@ -30,15 +38,24 @@ export function jitExecution(schema: GraphQLSchema): GatewayInterface {
       ofDocument.set(key, query);
     }
     if (!isCompiledQuery(query)) return query;
+    const compiledQuery = query;
     const variables = request.request.variables ?? {};
+    let coercedVariables: Record<string, unknown> = {};
     // Variables are checked by graphql-js itself, so that their errors read (and are classified by Apollo as
     // BAD_USER_INPUT) exactly as without the compiler; the compiled query then coerces the same raw values.
     if (request.operation.variableDefinitions?.length) {
       const coerced = getVariableValues(schema, request.operation.variableDefinitions, variables, { maxErrors: 50 });
       if (coerced.errors) return { errors: coerced.errors };
+      coercedVariables = coerced.coerced;
     }
-    const result = await query.query(undefined, request.context, variables);
-    return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
+    const execute = async (): Promise<ExecutionResult> => {
+      const result = await compiledQuery.query(undefined, request.context, variables);
+      return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
+    };
+    const { responseCache } = options;
+    if (!responseCache) return execute();
+    const cached = { ...request, variables: coercedVariables, context: request.context as GraphQLContext, operation: request.operation };
+    return executeWithResponseCache(responseCache.cache, responseCache.counter, cached, execute);
   };
   return {
     onSchemaLoadOrUpdate(callback) {

@@ -52,6 +52,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly responseCache = new Counter({
+    name: 'training_response_cache_total',
+    help: 'Operations that select only what the active program validator covers (the workout screen): hit (the kept answer, executed under the same validator, served without executing) or miss (executed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly replicaFailures = new Counter({
     name: 'training_read_replica_failures_total',
     help: 'Reads from DATABASE_READ_URL that failed (error) or ran past DATABASE_READ_TIMEOUT_MS (timeout); after each, reads skip the replica for DATABASE_READ_RETRY_MS',
