@@ -23,6 +23,9 @@ import { benchStartup } from './startup-bench.js';
  * read paths), the peer (PostGraphile v4) and the ceiling (one SQL statement).
  * Prints a table and writes bench/results.json. Everything it starts, it stops.
  */
+/** Versioned req/s of the other operations in the full run of 2026-11-24 (bench/README.md), before the last-performance work. */
+const FULL_RUN_BEFORE: Record<string, number> = { sessions: 321, calendar: 1283, entities50: 435, modifyProgram: 223 };
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const started = performance.now();
 const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -133,9 +136,6 @@ async function vacuumAnalyze(url: string): Promise<void> {
     await client.end();
   }
 }
-
-/** Versioned req/s of the other operations in the full run of 2026-11-24 (bench/README.md), before the last-performance work. */
-const FULL_RUN_BEFORE: Record<string, number> = { sessions: 321, calendar: 1283, entities50: 435, modifyProgram: 223 };
 
 function computeRatios(r: BenchResults): void {
   const tree = r.operations.fullTree;
