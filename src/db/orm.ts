@@ -1,9 +1,11 @@
 import { DefaultLogger, MikroORM, defineConfig, type LogContext } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import type pg from 'pg';
 import type { Config } from '../config.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 import { recordStatement } from './statement-counter.js';
+import { connectionFailureOf, guardClient } from './guard-client.js';
 import { statementPoolDriver } from './statement-pool.js';
 
 /** Server-side limits on every connection of a pool, in milliseconds. */
@@ -16,13 +18,21 @@ export interface StatementTimeouts {
   readonly idleInTransactionMs: number;
 }
 
+/**
+ * How much longer than `statement_timeout` the client waits for an answer to a
+ * statement before it gives up on the connection (pg's `query_timeout`): the
+ * server answers a statement over its timeout with an error at once, so only a
+ * host or a network that stopped answering gets this far.
+ */
+export const NO_ANSWER_MARGIN_MS = 1000;
+
 export interface OrmOptions {
   readonly url: string;
   /** Size of each of the two pools, MikroORM's and the statement pool (see `poolSizes`). */
   readonly poolMax?: number;
   /** How long a request waits for a free connection before failing as retryable. */
   readonly acquireTimeoutMs?: number;
-  /** Unset: no server-side limits (operator commands, whose batches and migrations may legitimately run long). */
+  /** Unset: no limits, on the server or the client (operator commands, whose batches and migrations may legitimately run long). */
   readonly timeouts?: StatementTimeouts;
   /** Where the driver's own warnings go (a connection that died in the pool, …); default: stderr. */
   readonly driverLog?: (message: string) => void;
@@ -91,6 +101,14 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
       pool: { min: 0, max: connections.orm, acquireTimeoutMillis: acquireTimeoutMs },
       driverOptions: {
         connection,
+        // MikroORM's pool guards its connections as the statement pool does (`guard-client.ts`), and never hands out one that failed.
+        pool: {
+          afterCreate: (client: pg.ClientBase, done: (error: Error | null, client: pg.ClientBase) => void) => {
+            guardClient(client);
+            done(null, client);
+          },
+          validate: (client: pg.ClientBase) => connectionFailureOf(client) === undefined,
+        },
         // knex prints its warnings with console.log otherwise: plain text in the middle of the JSON log.
         log: { warn: driverLog, error: driverLog, deprecate: driverLog, debug: () => {} },
       },
@@ -109,6 +127,8 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
 function connectionTimeouts(timeouts: StatementTimeouts | undefined) {
   if (!timeouts) return {};
   return {
+    // Only where the server bounds every statement: an operator command's long statements get no client-side bound either.
+    query_timeout: timeouts.statementMs + NO_ANSWER_MARGIN_MS,
     statement_timeout: timeouts.statementMs,
     lock_timeout: timeouts.lockMs,
     idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,

@@ -4,15 +4,22 @@ import {
   EventType,
   PostgreSqlConnection,
   PostgreSqlPlatform,
+  knex,
   type Configuration,
+  type DriverException,
   type ConnectionOptions,
   type EntityManager,
   type IsolationLevel,
   type Knex,
+  type AnyEntity,
+  type EntityData,
   type LogContext,
+  type LoggingOptions,
+  type QueryResult,
   type TransactionEventBroadcaster,
 } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { connectionFailureOf, connectionLostException, guardClient } from './guard-client.js';
 import { isTransientDatabaseError } from './transient-errors.js';
 
 /**
@@ -23,8 +30,8 @@ export interface StatementPoolOptions {
   readonly max: number;
   /** How long a statement or a transaction waits for a free connection before failing (pg-pool's "timeout exceeded when trying to connect"). */
   readonly acquireTimeoutMs: number;
-  /** Start-up parameters of every connection (application_name, statement/lock/idle timeouts), as MikroORM's pool sends them. */
-  readonly connection: Pick<pg.ClientConfig, 'application_name' | 'statement_timeout' | 'lock_timeout' | 'idle_in_transaction_session_timeout'>;
+  /** Settings of every connection (application_name, statement/lock/idle timeouts, the client-side `query_timeout`), as MikroORM's pool has them. */
+  readonly connection: Pick<pg.ClientConfig, 'application_name' | 'statement_timeout' | 'lock_timeout' | 'idle_in_transaction_session_timeout' | 'query_timeout'>;
   /** Where the pool reports a connection that failed while idle (the server ended it); default: stderr. */
   readonly log?: (message: string) => void;
 }
@@ -68,8 +75,6 @@ export class StatementPoolConnection extends PostgreSqlConnection {
   private readonly pinned = new WeakMap<Knex.Transaction, pg.PoolClient>();
   /** The client each transaction began on, kept after it went back: a failed COMMIT or ROLLBACK is told apart by it. */
   private readonly beganOn = new WeakMap<Knex.Transaction, pg.PoolClient>();
-  /** The first connection error of each client of the pool: its connection is gone. */
-  private readonly lost = new WeakMap<pg.PoolClient, Error>();
   /** Why a transaction ended before its COMMIT or ROLLBACK (its BEGIN failed, or its connection did). */
   private readonly failedBy = new WeakMap<Knex.Transaction, unknown>();
 
@@ -101,12 +106,9 @@ export class StatementPoolConnection extends PostgreSqlConnection {
       // A client checked out has no listener of the pool's, and `connect()` hands it over a tick later: a server that
       // ends a connection the moment it is ready (a shutdown's "terminating connection due to administrator command"
       // in the same packet as ReadyForQuery) would emit 'error' with no listener and end the process. So every
-      // client records its connection error from birth to end; pg-pool drops a client that failed when it comes back.
-      this.pool.on('connect', (client) => {
-        client.on('error', (error) => {
-          if (!this.lost.has(client)) this.lost.set(client, error);
-        });
-      });
+      // client is guarded from birth to end: it records its connection error (and a statement that got no answer),
+      // and a client that failed is destroyed when it comes back (`release(error)`), not handed out again.
+      this.pool.on('connect', (client) => guardClient(client));
     }
     return this.pool;
   }
@@ -127,7 +129,7 @@ export class StatementPoolConnection extends PostgreSqlConnection {
     const client = trx && this.beganOn.get(trx);
     const failure = trx && this.failedBy.get(trx);
     const message = 'the transaction this statement belongs to has already ended';
-    const lost = client && this.lost.get(client);
+    const lost = client && connectionFailureOf(client);
     if (lost) return connectionLostException(new Error(message), lost);
     if (isTransientDatabaseError(failure)) return connectionLostException(new Error(message), failure instanceof Error ? failure : new Error(String(failure)));
     return new Error(client ? message : "this EntityManager is not in a transaction begun by createOrm's ORM");
@@ -141,9 +143,27 @@ export class StatementPoolConnection extends PostgreSqlConnection {
    * its client lost the server, so it says so here, in MikroORM's terms.
    */
   private connectionLost(client: pg.PoolClient | undefined, error: unknown): unknown {
-    const lost = client && this.lost.get(client);
+    const lost = client && connectionFailureOf(client);
     if (!lost || !(error instanceof Error) || error instanceof ConnectionException) return error;
     return connectionLostException(error, lost);
+  }
+
+  /**
+   * MikroORM's own SQL (flush, find, query builders, `em.execute`) in a
+   * transaction that has already ended fails as our hand-written statements
+   * do (`noConnectionFor`): a lost connection when its connection was lost or
+   * its BEGIN failed for the database's sake, a bug otherwise — not with the
+   * query builder's own message, which says neither.
+   */
+  override async execute<T extends QueryResult | EntityData<AnyEntity> | EntityData<AnyEntity>[] = EntityData<AnyEntity>[]>(
+    queryOrKnex: string | Knex.QueryBuilder | Knex.Raw,
+    params?: unknown[],
+    method?: 'all' | 'get' | 'run',
+    ctx?: Knex.Transaction,
+    loggerContext?: LoggingOptions,
+  ): Promise<T> {
+    if (ctx && this.beganOn.has(ctx) && !this.pinned.has(ctx)) throw this.noConnectionFor(ctx);
+    return super.execute<T>(queryOrKnex, params, method, ctx, loggerContext);
   }
 
   override async commit(ctx: Knex.Transaction, eventBroadcaster?: TransactionEventBroadcaster, loggerContext?: LogContext): Promise<void> {
@@ -193,7 +213,7 @@ export class StatementPoolConnection extends PostgreSqlConnection {
       if (this.pinned.get(trx) !== client) return;
       this.pinned.delete(trx);
       if (failure !== undefined) this.failedBy.set(trx, failure);
-      client.release(this.lost.get(client) ?? (isTransientDatabaseError(failure) ? (failure as Error) : undefined));
+      client.release(connectionFailureOf(client) ?? (isTransientDatabaseError(failure) ? (failure as Error) : undefined));
     };
     // A rollback rejects it (with no error of the connection's own): handled here, once.
     void trx.executionPromise.then(() => unpin(), unpin);
@@ -238,19 +258,17 @@ export function statementPoolDriver(options: StatementPoolOptions): new (config:
     constructor(config: Configuration) {
       super(config, new PostgreSqlPlatform(), Connection, ['knex', 'pg']);
     }
-  };
-}
 
-/**
- * A statement that failed because its connection was lost, as MikroORM's
- * `ConnectionException`: the message says so and keeps the statement's own,
- * `cause` is what the statement got, `connectionError` what ended the
- * connection.
- */
-function connectionLostException(error: Error, lost: Error): ConnectionException {
-  const exception = new ConnectionException(error);
-  exception.message = `the database connection was lost (${lost.message}): ${error.message}`;
-  return Object.assign(exception, { cause: error, connectionError: lost });
+    /** MikroORM's pool had no free connection in time: a `ConnectionException`, as the statement pool's is (a plain DriverException says nothing). */
+    override convertException(exception: Error): DriverException {
+      if (exception instanceof knex.KnexTimeoutError) {
+        const unavailable = new ConnectionException(exception);
+        unavailable.message = `no free database connection within the acquire timeout: ${exception.message}`;
+        return Object.assign(unavailable, { cause: exception, unavailable: 'no free connection' });
+      }
+      return super.convertException(exception);
+    }
+  };
 }
 
 function connectionOf(em: EntityManager): StatementPoolConnection {

@@ -1,4 +1,5 @@
-import { ConnectionException, DriverException } from '@mikro-orm/postgresql';
+import { ConnectionException } from '@mikro-orm/postgresql';
+import { NoAnswerError } from './guard-client.js';
 
 /**
  * Database failures that say nothing about the request and may pass on a
@@ -29,34 +30,52 @@ const TRANSIENT_SQLSTATES = new Set([
 
 const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
-/** `pg`'s and `pg-pool`'s errors for a connection it could not get, or lost (they carry no code). */
-const PG_CONNECTION_MESSAGES = [
-  'timeout exceeded when trying to connect',
-  'Connection terminated unexpectedly',
-  'Connection terminated due to connection timeout',
-  'Connection terminated',
-  'Client has encountered a connection error and is not queryable',
-  'Client was closed and is not queryable',
-];
+/** How a statement could not be served by any connection. */
+export type ConnectionUnavailable =
+  /** no free connection within the acquire timeout (the pool was full, or a new connection could not be opened in time) */
+  | 'no free connection'
+  /** the connection it ran on was lost: the server ended it (a restart, an administrator) or the network cut it */
+  | 'connection lost'
+  /** it got no answer within the connection's `query_timeout`: the host or the network stopped answering */
+  | 'no answer';
+
+/** `pg`'s and `pg-pool`'s errors for a connection it could not get, lost, or gave up on (they carry no code). */
+const PG_CONNECTION_MESSAGES: ReadonlyMap<string, ConnectionUnavailable> = new Map([
+  ['timeout exceeded when trying to connect', 'no free connection'],
+  ['Connection terminated due to connection timeout', 'no free connection'],
+  ['Connection terminated unexpectedly', 'connection lost'],
+  ['Connection terminated', 'connection lost'],
+  ['Client has encountered a connection error and is not queryable', 'connection lost'],
+  ['Client was closed and is not queryable', 'connection lost'],
+  ['Query read timeout', 'no answer'],
+]);
 
 /**
- * No connection could be had or kept, before the server said anything about
- * the statement:
+ * Whether, and how, no connection could be had or kept, before the server
+ * said anything about the statement:
  * - MikroORM's `ConnectionException`: `inTransaction` raises it when a
- *   transaction could not even begin, the statement pool when a transaction's
- *   BEGIN, COMMIT, ROLLBACK or savepoint failed on a connection the server had
- *   ended (`statement-pool.ts`);
- * - a MikroORM `DriverException` with no SQLSTATE: MikroORM wraps whatever
- *   its driver throws, and an error the server sent always carries a SQLSTATE,
- *   so one without came from the client side — the pool gave up waiting for a
- *   free connection, or the connection is gone;
- * - the statement pool's `pg` errors for the same.
+ *   transaction could not even begin; the statement pool and the guarded
+ *   clients of both pools when a statement's connection was lost or did not
+ *   answer (`guard-client.ts`, `statement-pool.ts`); the driver when
+ *   MikroORM's pool had no free connection in time;
+ * - `pg`'s own errors for the same.
+ * A MikroORM `DriverException` without SQLSTATE is none of these by itself:
+ * it is whatever the layers underneath threw, a bug of ours included (a
+ * statement sent in a transaction that has already ended).
  */
-export function isConnectionUnavailable(error: unknown): boolean {
-  if (error instanceof ConnectionException) return true;
-  if (error instanceof DriverException && error.sqlState === undefined && error.code === undefined) return true;
+export function connectionUnavailability(error: unknown): ConnectionUnavailable | undefined {
   const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' && PG_CONNECTION_MESSAGES.includes(message);
+  const byMessage = typeof message === 'string' ? PG_CONNECTION_MESSAGES.get(message) : undefined;
+  if (!(error instanceof ConnectionException)) return byMessage;
+  const { unavailable, connectionError, cause } = error as { unavailable?: ConnectionUnavailable; connectionError?: unknown; cause?: unknown };
+  if (unavailable) return unavailable;
+  if (connectionError instanceof NoAnswerError) return 'no answer';
+  if (connectionError !== undefined) return 'connection lost';
+  return byMessage ?? connectionUnavailability(cause) ?? 'connection lost';
+}
+
+export function isConnectionUnavailable(error: unknown): boolean {
+  return connectionUnavailability(error) !== undefined;
 }
 
 export function isTransientDatabaseError(error: unknown, depth = 0): boolean {

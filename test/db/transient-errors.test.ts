@@ -1,9 +1,10 @@
-import { ConnectionException } from '@mikro-orm/postgresql';
+import { ConnectionException, DriverException, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { createOrm } from '../../src/db/orm.js';
 import { queryRows } from '../../src/db/sql.js';
 import { inTransaction } from '../../src/db/transaction.js';
 import { isTransientDatabaseError } from '../../src/db/transient-errors.js';
+import { classifyError } from '../../src/server/classify-error.js';
 import { selectVersionTrees } from '../../src/store/version-store.js';
 import { holdEveryConnection } from '../support/hold-connections.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -51,6 +52,34 @@ it('a transaction that cannot begin, a tree load and a prepared read without a f
     expect(isTransientDatabaseError(syntax)).toBe(false);
     const badRead = await queryRows(orm.em.fork(), 'badSqlOutside', 'select from from', [], one).catch((error: unknown) => error);
     expect(isTransientDatabaseError(badRead)).toBe(false);
+  } finally {
+    await orm.close();
+  }
+});
+
+it('a DriverException without SQLSTATE is not transient by itself: a statement sent in a transaction that has ended is our bug, a 500', async () => {
+  const underneath = new DriverException(new Error('something the layers underneath threw'));
+  expect(underneath.sqlState).toBeUndefined();
+  expect(isTransientDatabaseError(underneath)).toBe(false);
+  expect(classifyError(underneath).code).toBe('INTERNAL_SERVER_ERROR');
+
+  const orm = await createOrm({ url: db.url, poolMax: 1 });
+  try {
+    // EntityManagers kept past the end of their transaction and of its savepoint, then used: MikroORM's own SQL.
+    const kept: EntityManager[] = [];
+    await inTransaction(orm.em.fork(), async (tx) => {
+      kept.push(tx);
+      await tx.transactional(async (savepoint) => void kept.push(savepoint as EntityManager));
+    });
+    for (const late of kept) {
+      const error = await late.execute('select 1').then(
+        () => 'it ran',
+        (failure: unknown) => failure,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect(isTransientDatabaseError(error)).toBe(false);
+      expect(classifyError(error).code).toBe('INTERNAL_SERVER_ERROR');
+    }
   } finally {
     await orm.close();
   }

@@ -17,6 +17,15 @@ export interface DatabaseProxy {
   readonly port: number;
   /** Applies to connections opened from now on. */
   mode: ProxyMode;
+  /**
+   * Stops relaying, both ways, on every connection in `pass` mode, open or
+   * opened from now on, and closes none: a database host or a network that
+   * froze in the middle of a statement. What either side sends meanwhile is
+   * held back.
+   */
+  freeze(): void;
+  /** Relays again, what was held back first. */
+  thaw(): void;
   /** Cuts every open connection, as a crashed server would: the pools must open new ones. */
   cutAll(): void;
   close(): Promise<void>;
@@ -51,7 +60,14 @@ export async function startDatabaseProxy(upstreamPort: number): Promise<Database
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
   };
-  const state = { mode: 'pass' as ProxyMode };
+  const state = { mode: 'pass' as ProxyMode, frozen: false };
+  /** What was sent while frozen, in order. */
+  const held: { to: Socket; chunk: Buffer }[] = [];
+  const relay = (from: Socket, to: Socket) =>
+    from.on('data', (chunk: Buffer) => {
+      if (state.frozen) held.push({ to, chunk });
+      else if (!to.destroyed) to.write(chunk);
+    });
   const server = createServer((socket) => {
     track(socket);
     switch (state.mode) {
@@ -67,11 +83,12 @@ export async function startDatabaseProxy(upstreamPort: number): Promise<Database
         track(upstream);
         upstream.on('close', () => socket.destroy());
         socket.on('close', () => upstream.destroy());
-        upstream.pipe(socket);
         if (state.mode === 'pass') {
-          socket.pipe(upstream);
+          relay(upstream, socket);
+          relay(socket, upstream);
           return;
         }
+        upstream.pipe(socket);
         // A simple query ('Q') is never part of the start-up: the first one is where the server goes.
         socket.on('data', (chunk: Buffer) => {
           if (chunk[0] !== 0x51) upstream.write(chunk);
@@ -93,6 +110,13 @@ export async function startDatabaseProxy(upstreamPort: number): Promise<Database
     },
     set mode(mode: ProxyMode) {
       state.mode = mode;
+    },
+    freeze() {
+      state.frozen = true;
+    },
+    thaw() {
+      state.frozen = false;
+      for (const { to, chunk } of held.splice(0)) if (!to.destroyed) to.write(chunk);
     },
     cutAll() {
       for (const socket of sockets) socket.destroy();
