@@ -1,4 +1,5 @@
-import { isConnectionUnavailable } from '../db/transient-errors.js';
+import { NoAnswerError } from '../db/guard-client.js';
+import { connectionUnavailability } from '../db/transient-errors.js';
 
 /**
  * One line that says what failed, for an operator: the database that cannot
@@ -31,7 +32,21 @@ export function failureMessage(error: unknown, databaseUrl?: string): string {
     case '3D000':
       return `the database at ${where} says: ${text}`;
   }
-  if (code === undefined && isConnectionUnavailable(found)) return `no database connection to ${where} within the acquire timeout`;
+  if (code === undefined) {
+    switch (connectionUnavailability(found)) {
+      case 'no free connection':
+        return `no free connection to the database at ${where} within the acquire timeout`;
+      case 'connection lost':
+        return `lost the connection to the database at ${where}: ${firstLine(connectionErrorOf(found)?.message ?? text)}`;
+      case 'no answer': {
+        const lost = connectionErrorOf(found);
+        const timeoutMs = lost instanceof NoAnswerError ? lost.timeoutMs : undefined;
+        return `the database at ${where} stopped answering: no answer to a statement within ${timeoutMs === undefined ? 'the query timeout' : `${timeoutMs} ms`}`;
+      }
+      case undefined:
+        break;
+    }
+  }
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return `the database at ${where} failed: ${text} (SQLSTATE ${code})`;
   return text;
 }
@@ -46,6 +61,12 @@ function findCause(error: unknown, depth = 0): unknown {
     if (found && typeof found === 'object' && typeof (found as { code?: unknown }).code === 'string') return found;
   }
   return error;
+}
+
+/** What ended the connection a statement ran on (`connectionError` of a lost connection's exception), when known. */
+function connectionErrorOf(error: unknown): Error | undefined {
+  const lost = (error as { connectionError?: unknown }).connectionError;
+  return lost instanceof Error ? lost : undefined;
 }
 
 function portOf(error: unknown): string {
