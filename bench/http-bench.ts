@@ -46,11 +46,12 @@ export async function benchHttp(
   await installPeerFunction(url, root);
   await enableStatementStats(pgs);
   log('servers: starting ours (legacy, versioned), the ceiling and the peer…');
-  const [legacy, versioned, ceiling, peer] = await Promise.all([
+  const [legacy, versioned, ceiling, peer, baseline] = await Promise.all([
     startOurs(root, url, 'legacy'),
     startOurs(root, url, 'versioned'),
     startCeiling(root, url),
     startPeer(root, url),
+    options.baselineRoot ? startOurs(options.baselineRoot, url, 'versioned') : undefined,
   ]);
   try {
     const athletes = Array.from({ length: options.users }, (_, i) => athleteId(i + 1));
@@ -83,6 +84,15 @@ export async function benchHttp(
         if (!isDeepStrictEqual(a, b)) results.readPathMismatches.push(`${name} for ${JSON.stringify(variant.headers['x-user-id'])}: legacy and versioned responses differ`);
       }
     }
+    if (baseline) {
+      log(`baseline: ${options.baselineRoot} (versioned read path) answers as ours does…`);
+      for (const [name, list] of [['sessions', variants.sessions], ['calendar', variants.calendar], ['entities', variants.entities]] as const) {
+        for (const variant of list.slice(0, 3)) {
+          const [a, b] = await Promise.all([post(baseline.url, variant), post(versioned.url, variant)]);
+          if (!isDeepStrictEqual(a, b)) throw new Error(`${name}: the baseline's answer differs from ours: ${JSON.stringify(a).slice(0, 300)}`);
+        }
+      }
+    }
     const entities = (await post(versioned.url, variants.entities[0]!)).data._entities as unknown[];
     if (entities.filter((e) => e !== null).length !== 50) throw new Error(`_entities resolved ${entities.filter((e) => e !== null).length} of 50 programs`);
 
@@ -111,7 +121,9 @@ export async function benchHttp(
     );
     for (const [operation, list] of [['sessions', variants.sessions], ['calendar', variants.calendar], ['entities50', variants.entities]] as const) {
       log(`load: ${operation}…`);
-      results.operations[operation] = { versioned: await measure(target(versioned, list), plan), legacy: await measure(target(legacy, list), plan) };
+      results.operations[operation] = baseline
+        ? await measureInterleaved({ versioned: target(versioned, list), legacy: target(legacy, list), baseline: target(baseline, list) }, plan)
+        : { versioned: await measure(target(versioned, list), plan), legacy: await measure(target(legacy, list), plan) };
     }
 
     log('load: p99 at half of peak load — ours (versioned) and the ceiling…');
@@ -124,13 +136,14 @@ export async function benchHttp(
     }
 
     // Writes last: they add versions, which the reads above must not see half-way.
-    log('load: modifyProgram (WRITES on) — legacy then versioned read path…');
+    log(`load: modifyProgram (WRITES on) — legacy then versioned read path${baseline ? ', then the baseline' : ''}…`);
     results.operations.modifyProgram = {
       legacy: await measure(target(legacy, modify), plan),
       versioned: await measure(target(versioned, modify), plan),
+      ...(baseline ? { baseline: await measure(target(baseline, modify), plan) } : {}),
     };
   } finally {
-    await Promise.all([legacy, versioned, ceiling, peer].map((c) => c.child.stop()));
+    await Promise.all([legacy, versioned, ceiling, peer, ...(baseline ? [baseline] : [])].map((c) => c.child.stop()));
   }
 }
 
