@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /** How big the corpus is and how long each load runs; `--quick` for CI-sized runs. */
 export interface BenchOptions {
@@ -28,9 +30,15 @@ export interface BenchOptions {
    */
   readonly ceilingMaxSets: number;
   readonly resultsFile: string;
+  /**
+   * Another checkout (say, `git worktree add ../base <commit>`, with its node_modules) whose server is
+   * measured beside ours on the same corpus for sessions, calendar, `_entities`×50 and `modifyProgram`,
+   * rounds interleaved: the other operations' target compares with it. Unset: with the last full run's figures.
+   */
+  readonly baselineRoot: string | null;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--users N] [--rounds N] [--round-seconds N] [--skip-startup] [--skip-backfill] [--ceiling-all-sizes] [--results FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--users N] [--rounds N] [--round-seconds N] [--skip-startup] [--skip-backfill] [--ceiling-all-sizes] [--baseline-root DIR] [--results FILE]';
 
 export class BenchUsageError extends Error {
   override name = 'BenchUsageError';
@@ -48,6 +56,7 @@ export function readBenchOptions(argv: readonly string[]): BenchOptions {
       'skip-backfill': { type: 'boolean', default: false },
       'ceiling-all-sizes': { type: 'boolean', default: false },
       results: { type: 'string', default: 'bench/results.json' },
+      'baseline-root': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -72,6 +81,7 @@ export function readBenchOptions(argv: readonly string[]): BenchOptions {
         backfillBatchSize: 500,
         ceilingMaxSets: Number.POSITIVE_INFINITY,
         resultsFile: values.results,
+        baselineRoot: null,
       }
     : {
         mode: 'full',
@@ -90,6 +100,7 @@ export function readBenchOptions(argv: readonly string[]): BenchOptions {
         backfillBatchSize: 500,
         ceilingMaxSets: values['ceiling-all-sizes'] ? Number.POSITIVE_INFINITY : 2_000_000,
         resultsFile: values.results,
+        baselineRoot: null,
       };
   const users = positiveInt(values.users, 'users') ?? base.users;
   return {
@@ -100,6 +111,7 @@ export function readBenchOptions(argv: readonly string[]): BenchOptions {
     roundSeconds: positiveInt(values['round-seconds'], 'round-seconds') ?? base.roundSeconds,
     skipStartup: values['skip-startup'],
     skipBackfill: values['skip-backfill'],
+    baselineRoot: baselineRoot(values['baseline-root']),
   };
 }
 
@@ -108,4 +120,11 @@ function positiveInt(value: string | undefined, name: string): number | undefine
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new BenchUsageError(`--${name} must be a positive integer\n${USAGE}`);
   return n;
+}
+
+function baselineRoot(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const root = resolve(value);
+  if (!existsSync(join(root, 'src', 'cli', 'start.ts'))) throw new BenchUsageError(`--baseline-root ${root}: no src/cli/start.ts there\n${USAGE}`);
+  return root;
 }

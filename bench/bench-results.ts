@@ -25,7 +25,7 @@ export interface BenchResults {
   startup?: StartupFigures;
   /** Per operation, per contender: median throughput and latency over the rounds. */
   operations: Record<string, Record<string, LoadFigures>>;
-  halfLoad?: Record<string, { requestsPerSecond: number; p50Ms: number; p99Ms: number; targetRate: number }>;
+  halfLoad?: Record<string, { requestsPerSecond: number; p50Ms: number; p99Ms: number; maxMs?: number; targetRate: number; failures?: number }>;
   /** `fullTree`: statements of one full-tree request on our versioned path (fixed key); `byOperation`: all counts. */
   sqlPerOperation: { fullTree?: number; byOperation: Record<string, Record<string, StatementCount>> };
   ratios: {

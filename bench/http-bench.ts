@@ -8,6 +8,7 @@ import type { BenchResults } from './bench-results.js';
 import { startCeiling, startOurs, startPeer, type Contender } from './contenders.js';
 import { assertSameTrees, canonicalFromOurs, canonicalFromPeer } from './full-tree-equivalence.js';
 import { measure, measureInterleaved, type LoadTarget } from './load.js';
+import { measurePaced } from './paced-load.js';
 import {
   CALENDAR,
   CALENDAR_MONTH,
@@ -26,6 +27,8 @@ import { countStatements, enableStatementStats } from './statement-count.js';
 
 /** Athletes whose programs `modifyProgram` edits (at most). */
 const MODIFY_USERS = 200;
+/** Sockets the paced half-load rounds may open: far more than half-load ever keeps busy, so the client never queues. */
+const HALF_LOAD_MAX_CONNECTIONS = 64;
 
 /**
  * The HTTP half of the bench on the backfilled corpus: start the contenders,
@@ -43,11 +46,12 @@ export async function benchHttp(
   await installPeerFunction(url, root);
   await enableStatementStats(pgs);
   log('servers: starting ours (legacy, versioned), the ceiling and the peer…');
-  const [legacy, versioned, ceiling, peer] = await Promise.all([
+  const [legacy, versioned, ceiling, peer, baseline] = await Promise.all([
     startOurs(root, url, 'legacy'),
     startOurs(root, url, 'versioned'),
     startCeiling(root, url),
     startPeer(root, url),
+    options.baselineRoot ? startOurs(options.baselineRoot, url, 'versioned') : undefined,
   ]);
   try {
     const athletes = Array.from({ length: options.users }, (_, i) => athleteId(i + 1));
@@ -80,6 +84,15 @@ export async function benchHttp(
         if (!isDeepStrictEqual(a, b)) results.readPathMismatches.push(`${name} for ${JSON.stringify(variant.headers['x-user-id'])}: legacy and versioned responses differ`);
       }
     }
+    if (baseline) {
+      log(`baseline: ${options.baselineRoot} (versioned read path) answers as ours does…`);
+      for (const [name, list] of [['sessions', variants.sessions], ['calendar', variants.calendar], ['entities', variants.entities]] as const) {
+        for (const variant of list.slice(0, 3)) {
+          const [a, b] = await Promise.all([post(baseline.url, variant), post(versioned.url, variant)]);
+          if (!isDeepStrictEqual(a, b)) throw new Error(`${name}: the baseline's answer differs from ours: ${JSON.stringify(a).slice(0, 300)}`);
+        }
+      }
+    }
     const entities = (await post(versioned.url, variants.entities[0]!)).data._entities as unknown[];
     if (entities.filter((e) => e !== null).length !== 50) throw new Error(`_entities resolved ${entities.filter((e) => e !== null).length} of 50 programs`);
 
@@ -108,7 +121,9 @@ export async function benchHttp(
     );
     for (const [operation, list] of [['sessions', variants.sessions], ['calendar', variants.calendar], ['entities50', variants.entities]] as const) {
       log(`load: ${operation}…`);
-      results.operations[operation] = { versioned: await measure(target(versioned, list), plan), legacy: await measure(target(legacy, list), plan) };
+      results.operations[operation] = baseline
+        ? await measureInterleaved({ versioned: target(versioned, list), legacy: target(legacy, list), baseline: target(baseline, list) }, plan)
+        : { versioned: await measure(target(versioned, list), plan), legacy: await measure(target(legacy, list), plan) };
     }
 
     log('load: p99 at half of peak load — ours (versioned) and the ceiling…');
@@ -116,18 +131,19 @@ export async function benchHttp(
     for (const [name, contender, list] of [['versioned', versioned, variants.fullTree], ['ceiling', ceiling, variants.ceiling]] as const) {
       const peak = results.operations.fullTree[name]!.requestsPerSecond;
       const rate = Math.max(1, Math.round(peak / 2));
-      const f = await measure(target(contender, list), { ...plan, warmupSeconds: 0, overallRate: rate });
-      results.halfLoad[name] = { requestsPerSecond: f.requestsPerSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms, targetRate: rate };
+      const f = await measurePaced(target(contender, list), { rate, seconds: plan.seconds, rounds: plan.rounds, maxConnections: HALF_LOAD_MAX_CONNECTIONS });
+      results.halfLoad[name] = { requestsPerSecond: f.requestsPerSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms, maxMs: f.maxMs, targetRate: rate, failures: f.failures };
     }
 
     // Writes last: they add versions, which the reads above must not see half-way.
-    log('load: modifyProgram (WRITES on) — legacy then versioned read path…');
+    log(`load: modifyProgram (WRITES on) — legacy then versioned read path${baseline ? ', then the baseline' : ''}…`);
     results.operations.modifyProgram = {
       legacy: await measure(target(legacy, modify), plan),
       versioned: await measure(target(versioned, modify), plan),
+      ...(baseline ? { baseline: await measure(target(baseline, modify), plan) } : {}),
     };
   } finally {
-    await Promise.all([legacy, versioned, ceiling, peer].map((c) => c.child.stop()));
+    await Promise.all([legacy, versioned, ceiling, peer, ...(baseline ? [baseline] : [])].map((c) => c.child.stop()));
   }
 }
 

@@ -43,8 +43,8 @@ export function renderReport(r: BenchResults): string {
   out.push('SQL hdr/pg: statements per request as the server reports them (x-sql-statements; ours sends it outside production only, the test suite asserts it) / as counted by pg_stat_statements (top level, incl. BEGIN/COMMIT).');
 
   if (r.halfLoad) {
-    out.push('\np99 at half of peak load (open model, autocannon overallRate):');
-    for (const [name, h] of Object.entries(r.halfLoad)) out.push(`  ${name.padEnd(10)} ${fmt(h.targetRate, 0).padStart(6)} req/s offered → ${fmt(h.requestsPerSecond, 0)} req/s, p50 ${fmt(h.p50Ms)} ms, p99 ${fmt(h.p99Ms)} ms`);
+    out.push('\np99 at half of peak load (open model: evenly spaced requests, latency from when each was due):');
+    for (const [name, h] of Object.entries(r.halfLoad)) out.push(`  ${name.padEnd(10)} ${fmt(h.targetRate, 0).padStart(6)} req/s offered → ${fmt(h.requestsPerSecond, 0)} req/s, p50 ${fmt(h.p50Ms)} ms, p99 ${fmt(h.p99Ms)} ms${h.maxMs === undefined ? '' : `, max ${fmt(h.maxMs)} ms`}${h.failures ? `, ${h.failures} failed` : ''}`);
   }
   if (r.backfill) {
     out.push('\nbackfill (the `npm run backfill` command line, a child process) beside its set-based SQL ceiling (same legacy data, fresh copy):');

@@ -161,9 +161,16 @@ function computeRatios(r: BenchResults): void {
     ),
     coldStart: check('cold start < 10 s', r.startup ? r.startup.coldMs / 1000 : null, (v) => v < 10),
   };
-  // The other operations against the figures of the last full run before the last-performance work (README):
-  // the same machine and corpus, but another run, so only a full run is compared, and only as a guide.
-  if (r.mode === 'full') {
+  // The other operations: against the baseline checkout's server in this run when there is one (`--baseline-root`,
+  // same corpus, rounds interleaved); otherwise against the figures of the last full run before the
+  // last-performance work (README): another run, on another day, so only a full run is compared, and only as a guide.
+  const baselined = ['sessions', 'calendar', 'entities50', 'modifyProgram'].filter((operation) => r.operations[operation]?.baseline);
+  for (const operation of baselined) {
+    const now = r.operations[operation]!.versioned?.requestsPerSecond;
+    const base = r.operations[operation]!.baseline!.requestsPerSecond;
+    r.targets[`${operation}VsBaseline`] = check(`${operation} (versioned) faster than the baseline checkout in this run (${base.toFixed(0)} req/s)`, now === undefined ? null : now / base, (v) => v > 1);
+  }
+  if (r.mode === 'full' && baselined.length === 0) {
     for (const [operation, before] of Object.entries(FULL_RUN_BEFORE)) {
       const now = r.operations[operation]?.versioned?.requestsPerSecond;
       r.targets[`${operation}VsBefore`] = check(`${operation} (versioned) faster than ${before} req/s, the full run of 2026-11-24`, now === undefined ? null : now / before, (v) => v > 1);
