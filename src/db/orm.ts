@@ -3,7 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from '../config.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
-import { recordStatement } from './statement-counter.js';
+import { labelOf, recordStatement } from './statement-counter.js';
 import { statementPoolDriver } from './statement-pool.js';
 
 /** Server-side limits on every connection of a pool, in milliseconds. */
@@ -67,7 +67,7 @@ export function poolSizes(poolMax: number): { readonly orm: number; readonly sta
  */
 class StatementCountingLogger extends DefaultLogger {
   override logQuery(context: { query: string } & LogContext): void {
-    recordStatement();
+    recordStatement(labelOf(context.query));
     super.logQuery(context);
   }
 }
