@@ -83,7 +83,11 @@ export function planHistory(sessions: readonly SessionRow[], sets: readonly SetW
   const counts = emptyCounts();
   const plan: HistoryPlan = { counts, sessionLinks: [], setLinks: [], items: [] };
   const setsBySession = new Map<string, SetWithVersion[]>();
-  for (const set of sets) setsBySession.set(set.session_id, [...(setsBySession.get(set.session_id) ?? []), set]);
+  for (const set of sets) {
+    const own = setsBySession.get(set.session_id);
+    if (own) own.push(set);
+    else setsBySession.set(set.session_id, [set]);
+  }
   for (const session of sessions) {
     const own = setsBySession.get(session.id) ?? [];
     const match = matchSession(
