@@ -1,4 +1,4 @@
-import type { ProgramRow, SessionRow, SetRow } from '../db/rows.js';
+import type { ProgramRow, SessionRow } from '../db/rows.js';
 import { duplicatedRawIds, matchSession, type MatchTarget, type VersionIndex } from '../domain/backfill/history-match.js';
 import { readLegacyBlob } from '../domain/legacy-blob.js';
 import { blobSync } from '../store/blob-sync.js';
@@ -65,7 +65,12 @@ export function planPrograms(rows: readonly ProgramRow[], heads: CurrentHeads = 
   return plan;
 }
 
-export interface SetWithVersion extends SetRow {
+/** What matching reads of a logged set. */
+export interface SetWithVersion {
+  readonly id: string;
+  readonly session_id: string;
+  readonly exercise_id: string | null;
+  readonly exercise_name: string;
   readonly exercise_version_id: string | null;
 }
 
@@ -83,7 +88,11 @@ export function planHistory(sessions: readonly SessionRow[], sets: readonly SetW
   const counts = emptyCounts();
   const plan: HistoryPlan = { counts, sessionLinks: [], setLinks: [], items: [] };
   const setsBySession = new Map<string, SetWithVersion[]>();
-  for (const set of sets) setsBySession.set(set.session_id, [...(setsBySession.get(set.session_id) ?? []), set]);
+  for (const set of sets) {
+    const own = setsBySession.get(set.session_id);
+    if (own) own.push(set);
+    else setsBySession.set(set.session_id, [set]);
+  }
   for (const session of sessions) {
     const own = setsBySession.get(session.id) ?? [];
     const match = matchSession(

@@ -9,6 +9,7 @@ import { insertVersions, selectVersionTrees, type NewVersion } from '../store/ve
 import { planHistory, planPrograms, versionTarget } from './backfill-plan.js';
 import { addCounts, emptyCounts, type BackfillCounts, type BackfillOutcome, type UnmatchedItem } from './backfill-report.js';
 import { formatShard, WHOLE, type Shard } from './backfill-shard.js';
+import { matchIndexOf, VersionIndexCache } from './version-index-cache.js';
 import {
   countRows,
   finishRun,
@@ -50,6 +51,8 @@ export interface BackfillOptions {
   readonly onItems?: (items: readonly UnmatchedItem[]) => void;
   /** Called when resuming an interrupted run. */
   readonly onResume?: (run: RunRow) => void;
+  /** How many versions' match indexes the run keeps across batches (default `VERSION_INDEX_CACHE_SIZE`). */
+  readonly versionCacheSize?: number;
 }
 
 export class BackfillBusy extends Error {
@@ -84,6 +87,7 @@ export async function runBackfill(orm: MikroORM, options: BackfillOptions): Prom
     const total = totals.programs + totals.sessions;
     let done = counts.programs.total + counts.sessions.total;
     let rowsThisRun = 0;
+    const versionIndexes = new VersionIndexCache(options.versionCacheSize);
 
     const batch = async (work: (tx: EntityManager) => Promise<{ counts: BackfillCounts; items: UnmatchedItem[]; last: string | null }>) => {
       options.signal?.throwIfAborted();
@@ -123,7 +127,7 @@ export async function runBackfill(orm: MikroORM, options: BackfillOptions): Prom
     while (phase === 'sessions') {
       await batch(async (tx) => {
         const sessions = await selectSessionBatch(tx, shard, lastKey, options.batchSize);
-        const { counts: late, targetOf } = await prepareTargets(tx, shard, sessions, options.dryRun);
+        const { counts: late, targetOf } = await prepareTargets(tx, shard, sessions, options.dryRun, versionIndexes);
         const sets = sessions.length ? await selectSetsOfSessions(tx, sessions.map((s) => s.id)) : [];
         const plan = planHistory(sessions, sets, targetOf);
         if (!options.dryRun) {
@@ -212,13 +216,18 @@ async function prepareTargets(
   shard: Shard,
   sessions: readonly SessionRow[],
   dryRun: boolean,
+  cache: VersionIndexCache,
 ): Promise<{ counts: BackfillCounts; targetOf: (session: SessionRow) => MatchTarget }> {
   const counts = emptyCounts();
   const programIds = [...new Set(sessions.map((s) => s.program_id).filter((id): id is string => id !== null))];
   const programs = new Map((programIds.length ? await selectProgramsForUpdate(tx, shard, programIds, !dryRun) : []).map((p) => [p.id, p]));
   const heads = programIds.length ? await selectVersionHeads(tx, programIds) : [];
   const headsOf = new Map<string, VersionHead[]>();
-  for (const h of heads) headsOf.set(h.program_id, [...(headsOf.get(h.program_id) ?? []), h]);
+  for (const h of heads) {
+    const of = headsOf.get(h.program_id);
+    if (of) of.push(h);
+    else headsOf.set(h.program_id, [h]);
+  }
 
   const late = planPrograms([...programs.values()].filter((p) => !headsOf.has(p.id) && p.current_version_id === null));
   const indexes = new Map<string, VersionIndex>();
@@ -243,10 +252,27 @@ async function prepareTargets(
       candidates[0]
     );
   };
-  const wanted = [...new Set(sessions.map((s) => chosen(s)?.id).filter((id): id is string => id !== undefined && !indexes.has(id)))];
-  for (const tree of wanted.length ? await selectVersionTrees(tx, null, wanted) : []) {
-    indexes.set(tree.id, { versionId: tree.id, content: tree.content, workoutRowIds: tree.workoutRowIds, exerciseRowIds: tree.exerciseRowIds });
+  const missing: string[] = [];
+  for (const id of new Set(sessions.map((s) => chosen(s)?.id))) {
+    if (id === undefined || indexes.has(id)) continue;
+    const kept = cache.get(id);
+    if (kept) indexes.set(id, kept);
+    else missing.push(id);
   }
+  // Every version read here was committed before this batch (the only ones this
+  // transaction writes, its late version 1s, are in `indexes` already): the run may keep them.
+  for (const tree of missing.length ? await selectVersionTrees(tx, null, missing) : []) {
+    const index = matchIndexOf(tree);
+    indexes.set(tree.id, index);
+    cache.add(index);
+  }
+  // A target depends on the program row and the version only: built once per pair, not per session.
+  const targets = new Map<string, MatchTarget>();
+  const targetOfProgram = (program: ProgramRow, index: VersionIndex | undefined): MatchTarget => {
+    if (index) return versionTarget(program, index);
+    const read = readLegacyBlob(program.id, program.program_json);
+    return { kind: 'unreadable', detail: `program ${program.id} has an unreadable blob${read.ok ? '' : `: ${read.issues[0]?.message ?? ''}`}` };
+  };
   return {
     counts,
     targetOf(session) {
@@ -254,9 +280,10 @@ async function prepareTargets(
       if (!program) return { kind: 'no-program' };
       const head = chosen(session);
       const index = head ? indexes.get(head.id) : undefined;
-      if (index) return versionTarget(program, index);
-      const read = readLegacyBlob(program.id, program.program_json);
-      return { kind: 'unreadable', detail: `program ${program.id} has an unreadable blob${read.ok ? '' : `: ${read.issues[0]?.message ?? ''}`}` };
+      const key = `${program.id} ${index?.versionId ?? ''}`;
+      let target = targets.get(key);
+      if (!target) targets.set(key, (target = targetOfProgram(program, index)));
+      return target;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { pgArray } from '../db/pg-array.js';
-import { PROGRAM_COLUMNS, SESSION_COLUMNS, SET_COLUMNS, programRow, sessionRow, setRow, timestamp, type ProgramRow } from '../db/rows.js';
+import { PROGRAM_COLUMNS, SESSION_COLUMNS, programRow, sessionRow, timestamp, type ProgramRow } from '../db/rows.js';
 import { execute, queryRows } from '../db/sql.js';
 import { countsSchema, type BackfillCounts, type UnmatchedItem } from './backfill-report.js';
 import { formatShard, shardFilter, shardParams, type Shard } from './backfill-shard.js';
@@ -72,13 +72,28 @@ export async function selectSessionBatch(tx: EntityManager, shard: Shard, afterI
   );
 }
 
-export async function selectSetsOfSessions(tx: EntityManager, sessionIds: readonly string[]) {
+const setToLink = z.object({
+  id: z.string(),
+  session_id: z.string(),
+  exercise_id: z.string().nullable(),
+  exercise_name: z.string(),
+  exercise_version_id: z.string().nullable(),
+});
+export type SetToLink = z.output<typeof setToLink>;
+
+/**
+ * The sets of a batch's sessions, with only what matching reads: a batch holds
+ * about ten thousand, and the logged values (reps, weights, times) would be
+ * parsed into numbers and dates only to be thrown away.
+ */
+export async function selectSetsOfSessions(tx: EntityManager, sessionIds: readonly string[]): Promise<SetToLink[]> {
   return queryRows(
     tx,
     'backfillSelectSets',
-    `select ${SET_COLUMNS}, st.exercise_version_id from workout_session_sets st where st.session_id = any(?::uuid[]) order by st.session_id, st.id`,
+    `select st.id, st.session_id, st.exercise_id, st.exercise_name, st.exercise_version_id from workout_session_sets st
+     where st.session_id = any(?::uuid[]) order by st.session_id, st.id`,
     [pgArray(sessionIds)],
-    setRow.extend({ exercise_version_id: z.string().nullable() }),
+    setToLink,
   );
 }
 

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { Config } from '../config.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
-import { recordStatement } from './statement-counter.js';
+import { labelOf, recordStatement } from './statement-counter.js';
 import { connectionFailureOf, guardClient } from './guard-client.js';
 import { statementPoolDriver } from './statement-pool.js';
 
@@ -77,7 +77,7 @@ export function poolSizes(poolMax: number): { readonly orm: number; readonly sta
  */
 class StatementCountingLogger extends DefaultLogger {
   override logQuery(context: { query: string } & LogContext): void {
-    recordStatement();
+    recordStatement(labelOf(context.query));
     super.logQuery(context);
   }
 }

@@ -31,7 +31,7 @@ async function run(em: EntityManager, label: string, sql: string, params: readon
   const config: QueryConfig = { text: statement.text, values: [...params] };
   if (options.prepare) config.name = statement.name;
   const target = em.isInTransaction() ? pinnedClientOf(em) : statementPoolOf(em);
-  recordStatement();
+  recordStatement(label);
   return target.query(config);
 }
 

@@ -10,6 +10,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 export interface StatementTally {
   count: number;
+  /** When present, each statement's label (the name in its leading comment; `''` for none) is appended, in order. */
+  readonly labels?: string[];
 }
 
 const storage = new AsyncLocalStorage<StatementTally>();
@@ -18,7 +20,14 @@ export function countStatements<T>(tally: StatementTally, work: () => T): T {
   return storage.run(tally, work);
 }
 
-export function recordStatement(): void {
+export function recordStatement(label = ''): void {
   const tally = storage.getStore();
-  if (tally) tally.count += 1;
+  if (!tally) return;
+  tally.count += 1;
+  tally.labels?.push(label);
+}
+
+/** The label of labelled SQL: the name in its leading comment, as `sql.ts` and MikroORM's `comment()` write it. */
+export function labelOf(sql: string): string {
+  return /^\s*\/\*\s*([\w.-]+)\s*\*\//.exec(sql)?.[1] ?? '';
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { normaliseName } from '../normalise-name.js';
-import type { Exercise, ProgramContent, Workout } from '../program.js';
 
 /**
  * Pure matching of logged history onto a program version, for the Phase 3
@@ -10,10 +9,26 @@ import type { Exercise, ProgramContent, Workout } from '../program.js';
  * Ambiguity is never guessed: it is an unmatched outcome with a reason.
  */
 
+/** What matching reads of a version's content: workouts and exercises, their ids and names (a `ProgramContent` is one). */
+export interface MatchContent {
+  readonly workouts: readonly MatchWorkout[];
+}
+
+export interface MatchWorkout {
+  readonly id: string;
+  readonly name: string;
+  readonly exercises: readonly MatchExercise[];
+}
+
+export interface MatchExercise {
+  readonly id: string;
+  readonly name: string;
+}
+
 /** A version's content with the row ids history rows reference. */
 export interface VersionIndex {
   readonly versionId: string;
-  readonly content: ProgramContent;
+  readonly content: MatchContent;
   /** stable workout id → workout version row id */
   readonly workoutRowIds: ReadonlyMap<string, string>;
   /** stable exercise id → exercise version row id */
@@ -105,7 +120,7 @@ function matchWorkout(session: SessionToMatch, target: MatchTarget): SessionOutc
   if (target.kind === 'unreadable') return { kind: 'unmatched', reason: 'PROGRAM_UNREADABLE', detail: target.detail };
   const { version } = target;
   const workouts = version.content.workouts;
-  const linked = (workout: Workout, evidence: Evidence): SessionOutcome => ({
+  const linked = (workout: MatchWorkout, evidence: Evidence): SessionOutcome => ({
     kind: 'linked',
     evidence,
     programVersionId: version.versionId,
@@ -144,10 +159,10 @@ function matchWorkout(session: SessionToMatch, target: MatchTarget): SessionOutc
   return { kind: 'unmatched', reason: 'NO_WORKOUT_EVIDENCE', detail: `no workout id, ${snapshot}, and the logged exercises fit no single workout` };
 }
 
-function matchSet(set: SetToMatch, workout: Workout | undefined, target: Extract<MatchTarget, { kind: 'version' }>): SetOutcome {
+function matchSet(set: SetToMatch, workout: MatchWorkout | undefined, target: Extract<MatchTarget, { kind: 'version' }>): SetOutcome {
   if (set.exerciseVersionId) return { kind: 'linked', evidence: 'already', exerciseVersionId: set.exerciseVersionId };
   const { version } = target;
-  const rowOf = (e: Exercise) => version.exerciseRowIds.get(e.id)!;
+  const rowOf = (e: MatchExercise) => version.exerciseRowIds.get(e.id)!;
   if (set.exerciseId !== null && !target.ambiguousExerciseIds.has(set.exerciseId)) {
     const rowId = version.exerciseRowIds.get(set.exerciseId);
     if (rowId) return { kind: 'linked', evidence: 'id', exerciseVersionId: rowId };
