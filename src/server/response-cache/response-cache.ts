@@ -5,7 +5,7 @@ export interface ResponseCacheLimits {
   readonly maxUsers: number;
   /** Answers kept per user (distinct documents, operation names, variables, phases). */
   readonly maxEntriesPerUser: number;
-  /** Approximate bytes of all kept answers' texts and their keys (see `stringBytes`). */
+  /** Approximate bytes of all kept answers and their keys (JSON length × 2, as JavaScript strings hold them). */
   readonly maxBytes: number;
 }
 
@@ -13,8 +13,7 @@ export const DEFAULT_RESPONSE_CACHE_LIMITS: ResponseCacheLimits = { maxUsers: 10
 
 interface Entry {
   readonly validator: string;
-  /** The response text of the answer (`{"data":…}`): only the text is kept, see `get`. */
-  readonly text: string;
+  readonly result: ExecutionResult;
   readonly bytes: number;
 }
 
@@ -29,18 +28,11 @@ interface Entry {
 export class ResponseCache {
   private readonly users = new Map<string, Map<string, Entry>>();
   private bytes = 0;
-  /** The response text of each answer handed out, by its data object: serialising the tree again was a fifth of a hit's CPU. */
+  /** The response text of each kept answer's data, built once: serialising the tree again was a fifth of a hit's CPU. */
   private readonly texts = new WeakMap<object, string>();
 
   constructor(private readonly limits: ResponseCacheLimits = DEFAULT_RESPONSE_CACHE_LIMITS) {}
 
-  /**
-   * The kept answer, as a new object parsed from its text. Only texts are
-   * kept: thousands of users' answer trees held as objects made every major
-   * garbage collection mark them all (a string is one object to mark), which
-   * showed as the tail of the latency; parsing one answer costs less than
-   * executing it by far, and the object is short-lived.
-   */
   get(userId: string, key: string, validator: string): ExecutionResult | undefined {
     const entries = this.users.get(userId);
     const entry = entries?.get(key);
@@ -50,22 +42,20 @@ export class ResponseCache {
     this.users.set(userId, entries);
     entries.delete(key);
     entries.set(key, entry);
-    const { data } = JSON.parse(entry.text) as { data: Record<string, unknown> };
-    this.texts.set(data, entry.text);
-    return { data };
+    return entry.result;
   }
 
   set(userId: string, key: string, validator: string, result: ExecutionResult): void {
     const text = JSON.stringify({ data: result.data });
     // The key counts too: it holds the document and variables a caller chose.
-    const bytes = stringBytes(text) + stringBytes(key);
+    const bytes = (text.length + key.length) * 2;
     let entries = this.users.get(userId);
     if (entries) this.drop(entries, key);
     if (bytes > this.limits.maxBytes) return;
     if (!entries) entries = new Map();
     this.users.delete(userId);
     this.users.set(userId, entries);
-    entries.set(key, { validator, text, bytes });
+    entries.set(key, { validator, result, bytes });
     if (result.data) this.texts.set(result.data, text);
     this.bytes += bytes;
     while (entries.size > this.limits.maxEntriesPerUser) this.drop(entries, entries.keys().next().value!);
@@ -104,12 +94,4 @@ export class ResponseCache {
     entries.delete(key);
     this.bytes -= entry.bytes;
   }
-}
-
-/**
- * What V8 holds for a string: one byte per character when every character
- * fits in Latin-1 (JSON of ids, numbers and most names), two otherwise.
- */
-export function stringBytes(text: string): number {
-  return /[^\u0000-\u00ff]/.test(text) ? text.length * 2 : text.length;
 }
