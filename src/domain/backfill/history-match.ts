@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normaliseName } from '../normalise-name.js';
+import type { Exercise, Workout } from '../program.js';
 
 /**
  * Pure matching of logged history onto a program version, for the Phase 3
@@ -14,16 +15,11 @@ export interface MatchContent {
   readonly workouts: readonly MatchWorkout[];
 }
 
-export interface MatchWorkout {
-  readonly id: string;
-  readonly name: string;
+export interface MatchWorkout extends Pick<Workout, 'id' | 'name'> {
   readonly exercises: readonly MatchExercise[];
 }
 
-export interface MatchExercise {
-  readonly id: string;
-  readonly name: string;
-}
+export type MatchExercise = Pick<Exercise, 'id' | 'name'>;
 
 /** A version's content with the row ids history rows reference. */
 export interface VersionIndex {
