@@ -25,6 +25,7 @@ import {
   VERSION_HISTORY,
   WORKOUT_SCREEN,
 } from '../clients/client-documents.js';
+import { adminPool } from '../support/admin-pool.js';
 import { ACTIVATE_PROGRAM, CREATE_PROGRAM, upperLower } from '../support/fixtures.js';
 import { ok, startTestApp, type TestApp } from '../support/test-app.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -60,7 +61,7 @@ beforeAll(async () => {
   await migrateUp(migrationOrm);
   await migrationOrm.close();
   await ensureServiceLogin(server.adminUrl, SERVICE_LOGIN);
-  admin = new pg.Pool({ connectionString: adminUrl, max: 2 });
+  admin = adminPool(adminUrl, 2);
   await admin.query('create extension if not exists pg_stat_statements');
   const url = embeddedUrl(server.port, DATABASE, SERVICE_LOGIN);
   const orm = await createOrm({ url, poolMax: 10 });

@@ -8,6 +8,7 @@ import { migrateUp } from '../../src/db/migrator.js';
 import { createOrm } from '../../src/db/orm.js';
 import { ensureServiceLogin } from '../../src/db/service-login.js';
 import { freePort, readyStatus } from '../cli/processes.js';
+import { adminPool } from '../support/admin-pool.js';
 import { upperLower } from '../support/fixtures.js';
 import { startPhysicalStandby, type PhysicalStandby } from '../support/physical-standby.js';
 import { ok, startTestApp, type TestApp } from '../support/test-app.js';
@@ -43,7 +44,7 @@ beforeAll(async () => {
   await migrateUp(migrationOrm);
   await migrationOrm.close();
   await ensureServiceLogin(primary.adminUrl, SERVICE_LOGIN);
-  admin = new pg.Pool({ connectionString: adminUrl, max: 2 });
+  admin = adminPool(adminUrl, 2);
   await admin.query('create extension if not exists pg_stat_statements');
   standby = await startPhysicalStandby({ primaryAdminUrl: primary.adminUrl, primaryDir: join(dir, 'primary'), dir: join(dir, 'standby'), port: await freePort(), postgresFlags: PRELOAD });
   await standby.catchUp(DATABASE);

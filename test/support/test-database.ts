@@ -4,6 +4,7 @@ import pg from 'pg';
 import { createDatabaseIfMissing } from '../../src/db/database.js';
 import { embeddedUrl, SERVICE_LOGIN } from '../../src/db/embedded-database.js';
 import { createOrm } from '../../src/db/orm.js';
+import { adminPool } from './admin-pool.js';
 
 export interface TestDatabase {
   readonly name: string;
@@ -39,7 +40,7 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   const url = embeddedUrl(port(), name, SERVICE_LOGIN);
   const adminUrl = embeddedUrl(port(), name);
   const orm = await createOrm({ url, poolMax: 20 });
-  const sql = new pg.Pool({ connectionString: adminUrl, max: 4 });
+  const sql = adminPool(adminUrl, 4);
   let migrationOrm: Promise<MikroORM> | null = null;
   return {
     name,
