@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { pendingMigrations } from '../db/migrator.js';
 import { statementPoolOf } from '../db/statement-pool.js';
-import { isConnectionUnavailable } from '../db/transient-errors.js';
+import { connectionUnavailability } from '../db/transient-errors.js';
 
 /** `/ready`'s answer: HTTP status and body. */
 export type Readiness = readonly [status: 200 | 503, body: { status: string; reason?: string; pending?: string[] }];
@@ -54,10 +54,16 @@ async function probe(orm: MikroORM): Promise<Readiness> {
     if (code === '55P03' || code === '57014') {
       return [503, { status: 'tables locked', reason: `a lock on ${HOT_TABLES.join(', ')} was not granted within ${PROBE_LOCK_TIMEOUT_MS} ms: another session holds or awaits an exclusive lock` }];
     }
-    if (code === undefined && isConnectionUnavailable(error)) {
-      return [503, { status: 'pool exhausted', reason: 'no database connection became free in time' }];
+    switch (code === undefined ? connectionUnavailability(error) : undefined) {
+      case 'no free connection':
+        return [503, { status: 'pool exhausted', reason: 'no database connection became free in time' }];
+      case 'connection lost':
+        return [503, { status: 'database unreachable', reason: 'the database connection was lost' }];
+      case 'no answer':
+        return [503, { status: 'database unreachable', reason: 'the database did not answer in time' }];
+      case undefined:
+        return [503, { status: 'database unreachable' }];
     }
-    return [503, { status: 'database unreachable' }];
   }
 }
 

@@ -171,6 +171,31 @@ describe('a database that stops answering in the middle of a statement', () => {
     }
   });
 
+  it("/ready says the database is unreachable when the probe's connection is lost, not that the pool is exhausted", async () => {
+    const url = embeddedUrl(proxy.port, db.name, SERVICE_LOGIN);
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: url, DB_POOL_MAX: '1' });
+    const orm = await createOrm({ ...serviceOrmOptions(config, url), driverLog: () => {} });
+    const app = await startApp(config, orm, pino({ level: 'silent' }));
+    const ready = async () => {
+      const response = await fetch(`${app.url}ready`);
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    try {
+      expect(await ready()).toEqual({ status: 200, body: { status: 'ready' } });
+      // The probe's statement is sent and gets no answer; then its connection is cut (pg's error carries no SQLSTATE).
+      proxy.freeze();
+      const probe = ready();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      proxy.cutAll();
+      expect(await probe).toEqual({ status: 503, body: { status: 'database unreachable', reason: 'the database connection was lost' } });
+    } finally {
+      proxy.thaw();
+      proxy.cutAll();
+      await app.close();
+      await orm.close();
+    }
+  });
+
   it("bounds the wait for an answer only where the server bounds every statement: the service's pools, not an operator command's", async () => {
     const url = embeddedUrl(proxy.port, db.name, SERVICE_LOGIN);
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DB_STATEMENT_TIMEOUT_MS: '4000' });
