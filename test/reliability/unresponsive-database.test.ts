@@ -196,6 +196,36 @@ describe('a database that stops answering in the middle of a statement', () => {
     }
   });
 
+  it('/ready says the database is unreachable when the probe gets no answer within its budget, not that the pool is exhausted', async () => {
+    const url = embeddedUrl(proxy.port, db.name, SERVICE_LOGIN);
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: url, DB_POOL_MAX: '1' });
+    const orm = await createOrm({ ...serviceOrmOptions(config, url), driverLog: () => {} });
+    const app = await startApp(config, orm, pino({ level: 'silent' }));
+    const ready = async () => {
+      const response = await fetch(`${app.url}ready`);
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    try {
+      expect(await ready()).toEqual({ status: 200, body: { status: 'ready' } });
+      // Nothing is cut: the probe's statement is sent on an idle connection and no answer comes before the probe's budget ends.
+      proxy.freeze();
+      expect(await within(HANG_MS, ready())).toEqual({ status: 503, body: { status: 'database unreachable', reason: 'the database did not answer within 900 ms' } });
+      proxy.thaw();
+      // The connection that got no answer is given up (query_timeout); a new one serves the next probe.
+      let again: unknown;
+      for (const deadline = Date.now() + HANG_MS; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        again = await ready();
+        if ((again as { status: number }).status === 200) break;
+      }
+      expect(again).toEqual({ status: 200, body: { status: 'ready' } });
+    } finally {
+      proxy.thaw();
+      proxy.cutAll();
+      await app.close();
+      await orm.close();
+    }
+  });
+
   it("bounds the wait for an answer only where the server bounds every statement: the service's pools, not an operator command's", async () => {
     const url = embeddedUrl(proxy.port, db.name, SERVICE_LOGIN);
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, DB_STATEMENT_TIMEOUT_MS: '4000' });
