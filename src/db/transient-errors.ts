@@ -74,10 +74,6 @@ export function connectionUnavailability(error: unknown): ConnectionUnavailable 
   return byMessage ?? connectionUnavailability(cause) ?? 'connection lost';
 }
 
-export function isConnectionUnavailable(error: unknown): boolean {
-  return connectionUnavailability(error) !== undefined;
-}
-
 export function isTransientDatabaseError(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
   const { code, cause, thrownValue, errors } = error as {
@@ -89,7 +85,7 @@ export function isTransientDatabaseError(error: unknown, depth = 0): boolean {
     errors?: unknown;
   };
   if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code))) return true;
-  if (isConnectionUnavailable(error)) return true;
+  if (connectionUnavailability(error) !== undefined) return true;
   const nested = [cause, thrownValue, ...(Array.isArray(errors) ? errors : [])];
   return nested.some((inner) => isTransientDatabaseError(inner, depth + 1));
 }

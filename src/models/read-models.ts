@@ -266,5 +266,8 @@ function scheduleOf<W>(scopeId: string, content: ProgramContent, workouts: reado
 
 /** A logged set with its exercise id as clients see it: qualified by the session's program where it is a legacy id (as logged when the session has no program). */
 export function withExposedExercise(set: PerformedSetModel, programId: string | null): PerformedSetModel {
-  return set.exerciseId === null ? set : { ...set, exerciseId: exposedIdIn(programId, set.exerciseId) };
+  if (set.exerciseId === null) return set;
+  const exerciseId = exposedIdIn(programId, set.exerciseId);
+  // A UUID is its own exposed form: no copy for the common case (a page of history has hundreds of sets).
+  return exerciseId === set.exerciseId ? set : { ...set, exerciseId };
 }

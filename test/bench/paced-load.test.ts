@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pacedRound } from '../../bench/paced-load.js';
+
+/**
+ * The bench's half-load latency (`bench/paced-load.ts`) measures each request
+ * from the instant it was due, not from when a free connection sent it: a
+ * server that stalls delays every request due during the stall, and all of
+ * them count (no coordinated omission). A local server that holds one request
+ * shows it: with one connection the requests due meanwhile wait in the client,
+ * and measured from their sending they would look instant.
+ */
+const HOLD_MS = 400;
+let server: Server;
+let url: string;
+let received = 0;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const n = ++received;
+    req.resume();
+    req.on('end', () => {
+      const answer = () => {
+        // Every tenth request answers with GraphQL errors: a failure, as the autocannon rounds count it.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(n % 10 === 0 ? '{"errors":[{"message":"no"}]}' : '{"data":{}}');
+      };
+      if (n === 5) setTimeout(answer, HOLD_MS);
+      else answer();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+});
+afterAll(async () => new Promise((resolve) => server.close(resolve)));
+
+it('counts a stall for every request it delayed, from the instant each was due', async () => {
+  received = 0;
+  const figures = await pacedRound({ url, variants: [{ headers: { 'content-type': 'application/json' }, body: '{}' }] }, { rate: 100, seconds: 3, maxConnections: 1 });
+  expect(figures.requests).toBe(300);
+  expect(received).toBe(300);
+  expect(figures.failures).toBe(30);
+  // The held request and the ~40 due while it was held (one every 10 ms) waited up to HOLD_MS: far more than 1% of 300.
+  // Measured from their sending, only the held one would be slow, and the p99 (the third slowest) a few ms.
+  expect(figures.maxMs).toBeGreaterThanOrEqual(HOLD_MS - 10);
+  expect(figures.p99Ms).toBeGreaterThanOrEqual(HOLD_MS / 2);
+  // Most requests were not delayed by it.
+  expect(figures.p50Ms).toBeLessThan(HOLD_MS / 4);
+});
