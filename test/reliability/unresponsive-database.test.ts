@@ -56,6 +56,26 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T | unknown> {
   }
 }
 
+/** The service with one connection per pool (and `env`), on the database behind the proxy, and its `/ready` answer. */
+async function serviceBehindProxy(env: Record<string, string> = {}) {
+  const url = embeddedUrl(proxy.port, db.name, SERVICE_LOGIN);
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: url, DB_POOL_MAX: '1', ...env });
+  const orm = await createOrm({ ...serviceOrmOptions(config, url), driverLog: () => {} });
+  const app = await startApp(config, orm, pino({ level: 'silent' }));
+  return {
+    app,
+    orm,
+    async ready() {
+      const response = await fetch(`${app.url}ready`);
+      return { status: response.status, body: (await response.json()) as unknown };
+    },
+    async close() {
+      await app.close();
+      await orm.close();
+    },
+  };
+}
+
 async function post(url: string, query: string, variables: Record<string, unknown>, signal?: AbortSignal) {
   const response = await fetch(`${url}graphql`, {
     method: 'POST',
@@ -118,11 +138,8 @@ it('a request waiting for a connection while the database does not answer gets a
 
 describe('a database that stops answering in the middle of a statement', () => {
   it('fails the request with a retryable 503 instead of hanging, and the service recovers once it answers again', async () => {
-    const url = embeddedUrl(proxy.port, db.name, SERVICE_LOGIN);
     // An acquire timeout past the hang bound: only the bound on an answer can end the request in time.
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: url, DB_POOL_MAX: '1', DB_STATEMENT_TIMEOUT_MS: '300', DB_ACQUIRE_TIMEOUT_MS: String(HANG_MS * 2) });
-    const orm = await createOrm({ ...serviceOrmOptions(config, url), driverLog: () => {} });
-    const app = await startApp(config, orm, pino({ level: 'silent' }));
+    const { app, orm, close } = await serviceBehindProxy({ DB_STATEMENT_TIMEOUT_MS: '300', DB_ACQUIRE_TIMEOUT_MS: String(HANG_MS * 2) });
     const createProgram = (signal?: AbortSignal) => post(app.url, CREATE_PROGRAM, { input: upperLower() }, signal);
     try {
       // The pool's one connection is open and idle: the next transaction's BEGIN goes out on it.
@@ -139,8 +156,7 @@ describe('a database that stops answering in the middle of a statement', () => {
     } finally {
       proxy.thaw();
       proxy.cutAll();
-      await app.close();
-      await orm.close();
+      await close();
     }
   });
 
@@ -172,14 +188,7 @@ describe('a database that stops answering in the middle of a statement', () => {
   });
 
   it("/ready says the database is unreachable when the probe's connection is lost, not that the pool is exhausted", async () => {
-    const url = embeddedUrl(proxy.port, db.name, SERVICE_LOGIN);
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: url, DB_POOL_MAX: '1' });
-    const orm = await createOrm({ ...serviceOrmOptions(config, url), driverLog: () => {} });
-    const app = await startApp(config, orm, pino({ level: 'silent' }));
-    const ready = async () => {
-      const response = await fetch(`${app.url}ready`);
-      return { status: response.status, body: (await response.json()) as unknown };
-    };
+    const { ready, close } = await serviceBehindProxy();
     try {
       expect(await ready()).toEqual({ status: 200, body: { status: 'ready' } });
       // The probe's statement is sent and gets no answer; then its connection is cut (pg's error carries no SQLSTATE).
@@ -191,20 +200,12 @@ describe('a database that stops answering in the middle of a statement', () => {
     } finally {
       proxy.thaw();
       proxy.cutAll();
-      await app.close();
-      await orm.close();
+      await close();
     }
   });
 
   it('/ready says the database is unreachable when the probe gets no answer within its budget, not that the pool is exhausted', async () => {
-    const url = embeddedUrl(proxy.port, db.name, SERVICE_LOGIN);
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: url, DB_POOL_MAX: '1' });
-    const orm = await createOrm({ ...serviceOrmOptions(config, url), driverLog: () => {} });
-    const app = await startApp(config, orm, pino({ level: 'silent' }));
-    const ready = async () => {
-      const response = await fetch(`${app.url}ready`);
-      return { status: response.status, body: (await response.json()) as unknown };
-    };
+    const { ready, close } = await serviceBehindProxy();
     try {
       expect(await ready()).toEqual({ status: 200, body: { status: 'ready' } });
       // Nothing is cut: the probe's statement is sent on an idle connection and no answer comes before the probe's budget ends.
@@ -221,8 +222,7 @@ describe('a database that stops answering in the middle of a statement', () => {
     } finally {
       proxy.thaw();
       proxy.cutAll();
-      await app.close();
-      await orm.close();
+      await close();
     }
   });
 
