@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { VersionIndex } from '../domain/backfill/history-match.js';
 import type { VersionTree } from '../store/version-tree.js';
 
@@ -21,10 +22,11 @@ export const VERSION_INDEX_CACHE_SIZE = 5_000;
  * it uses itself, so an eviction costs at most a reload in a later batch.
  */
 export class VersionIndexCache {
-  private readonly indexes = new Map<string, VersionIndex>();
+  private readonly indexes: LRUCache<string, VersionIndex>;
 
   constructor(readonly capacity = VERSION_INDEX_CACHE_SIZE) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`the version index cache holds at least one version (got ${capacity})`);
+    this.indexes = new LRUCache({ max: capacity });
   }
 
   get size(): number {
@@ -32,20 +34,12 @@ export class VersionIndexCache {
   }
 
   get(versionId: string): VersionIndex | undefined {
-    const index = this.indexes.get(versionId);
-    if (index) {
-      // Map order is insertion order: re-inserting makes it the most recently used.
-      this.indexes.delete(versionId);
-      this.indexes.set(versionId, index);
-    }
-    return index;
+    return this.indexes.get(versionId);
   }
 
   /** Only for versions committed before the caller's transaction: one it wrote itself could yet roll back. */
   add(index: VersionIndex): void {
-    this.indexes.delete(index.versionId);
     this.indexes.set(index.versionId, index);
-    if (this.indexes.size > this.capacity) this.indexes.delete(this.indexes.keys().next().value!);
   }
 }
 

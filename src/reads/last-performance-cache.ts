@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { ExercisePerformanceModel } from '../models/read-models.js';
 
 /** Which read path computed a last performance: the two may differ while data drifts, so they never share an entry. */
@@ -26,20 +27,25 @@ interface UserEntries {
  * exercises per user.
  */
 export class LastPerformanceCache {
-  private readonly users = new Map<string, UserEntries>();
+  private readonly users: LRUCache<string, UserEntries>;
 
   constructor(
-    private readonly capacity = 20_000,
+    capacity = 20_000,
     private readonly perUser = 2_000,
-  ) {}
+  ) {
+    this.users = new LRUCache({ max: capacity });
+  }
+
+  /** Users kept (for tests). */
+  get size(): number {
+    return this.users.size;
+  }
 
   /** The cached performances of `exposedIds` that are valid at `watermark`; the ids not in the map must be read. */
   lookup(userId: string, watermark: string, kind: LastPerformanceKind, exposedIds: readonly string[]): Map<string, ExercisePerformanceModel | null> {
     const found = new Map<string, ExercisePerformanceModel | null>();
     const entries = this.users.get(userId);
     if (!entries || entries.watermark !== watermark) return found;
-    this.users.delete(userId);
-    this.users.set(userId, entries);
     for (const id of exposedIds) {
       const performance = entries.performances.get(`${kind} ${id}`);
       if (performance !== undefined) found.set(id, performance);
@@ -50,14 +56,14 @@ export class LastPerformanceCache {
   /** Performances read at `watermark` (in the same statement): they replace whatever the user had at another watermark. */
   remember(userId: string, watermark: string, kind: LastPerformanceKind, performances: ReadonlyMap<string, ExercisePerformanceModel | null>): void {
     let entries = this.users.get(userId);
-    if (!entries || entries.watermark !== watermark) entries = { watermark, performances: new Map() };
-    this.users.delete(userId);
-    this.users.set(userId, entries);
+    if (!entries || entries.watermark !== watermark) {
+      entries = { watermark, performances: new Map() };
+      this.users.set(userId, entries);
+    }
     for (const [id, performance] of performances) {
       if (entries.performances.size >= this.perUser) break;
       entries.performances.set(`${kind} ${id}`, performance);
     }
-    if (this.users.size > this.capacity) this.users.delete(this.users.keys().next().value!);
   }
 }
 

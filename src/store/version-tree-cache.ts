@@ -1,13 +1,26 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LRUCache } from 'lru-cache';
 import { readReplicaOf } from '../db/read-replica.js';
 import { selectVersionTrees } from './version-store.js';
 import type { VersionTree } from './version-tree.js';
 
+export interface VersionTreeCacheLimits {
+  /** Trees kept at most. */
+  readonly maxTrees: number;
+  /** Approximate bytes of all kept trees (see `approximateBytes`). */
+  readonly maxBytes: number;
+}
+
+/** 20,000 trees or 128 MB, whichever comes first: a program of six workouts of seven exercises is about 25 kB. */
+export const DEFAULT_VERSION_TREE_CACHE_LIMITS: VersionTreeCacheLimits = { maxTrees: 20_000, maxBytes: 128 * 1024 * 1024 };
+
 /**
  * A process-wide cache of whole version trees by version id. Safe without any
  * invalidation: version rows never change (the database refuses updates and
- * deletes). Bounded, least recently used out first. A hit is served only to
- * the user the version belongs to, exactly as the scoped query would.
+ * deletes). Bounded by count and by approximate bytes (a few users with huge
+ * programs cannot grow it past its budget), least recently used out first. A
+ * hit is served only to the user the version belongs to, exactly as the
+ * scoped query would.
  *
  * Misses are the one read that may go to a read replica (`DATABASE_READ_URL`):
  * a version row is immutable, so a replica that has it has it right. What the
@@ -15,19 +28,26 @@ import type { VersionTree } from './version-tree.js';
  * the same call.
  */
 export class VersionTreeCache {
-  private readonly trees = new Map<string, VersionTree>();
+  private readonly trees: LRUCache<string, VersionTree>;
 
-  constructor(private readonly capacity = 20_000) {}
+  constructor(limits: VersionTreeCacheLimits = DEFAULT_VERSION_TREE_CACHE_LIMITS) {
+    this.trees = new LRUCache({ max: limits.maxTrees, maxSize: limits.maxBytes, sizeCalculation: approximateBytes });
+  }
+
+  /** Kept trees and their approximate bytes (for tests). */
+  size(): { readonly trees: number; readonly bytes: number } {
+    return { trees: this.trees.size, bytes: this.trees.calculatedSize };
+  }
 
   async load(em: EntityManager, userId: string | null, ids: readonly string[]): Promise<Map<string, VersionTree>> {
     const found = new Map<string, VersionTree>();
     const missing: string[] = [];
     for (const id of new Set(ids)) {
-      const tree = this.trees.get(id);
+      // Another user's version is neither served nor made recent.
+      const tree = this.trees.peek(id);
       if (!tree) missing.push(id);
       else if (userId === null || tree.userId === userId) {
-        this.trees.delete(id);
-        this.trees.set(id, tree);
+        this.trees.get(id);
         found.set(id, tree);
       }
     }
@@ -44,8 +64,17 @@ export class VersionTreeCache {
 
   remember(tree: VersionTree): void {
     this.trees.set(tree.id, tree);
-    if (this.trees.size > this.capacity) this.trees.delete(this.trees.keys().next().value!);
   }
+}
+
+/**
+ * A tree's memory, roughly: its content as JSON text (two bytes a character,
+ * as JavaScript strings hold it; objects cost about as much as their text)
+ * and two ids and a map entry per row id. Only to bound the cache: a miss
+ * already costs a query, so the text is cheap beside it.
+ */
+export function approximateBytes(tree: VersionTree): number {
+  return JSON.stringify(tree.content).length * 2 + (tree.workoutRowIds.size + tree.exerciseRowIds.size) * 250 + 500;
 }
 
 /** Trees by id from the replica attached to `em`'s primary when there is one, else (and for whatever it lacks) from `em`. */

@@ -1,4 +1,5 @@
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
+import { LRUCache } from 'lru-cache';
 
 export interface ResponseCacheLimits {
   /** Users whose answers are kept; the least recently read user goes first. */
@@ -17,6 +18,12 @@ interface Entry {
   readonly bytes: number;
 }
 
+/** One user's answers, least recently read first, and their bytes. */
+interface UserAnswers {
+  readonly entries: Map<string, Entry>;
+  readonly bytes: number;
+}
+
 /**
  * Answers kept per user, each with the validator it was executed under. An
  * answer is served only for the same key and an equal validator, which the
@@ -26,22 +33,22 @@ interface Entry {
  * from one caller evict that caller's older answers, then other users').
  */
 export class ResponseCache {
-  private readonly users = new Map<string, Map<string, Entry>>();
-  private bytes = 0;
+  /** Users, least recently read out first; each weighs its answers' bytes. */
+  private readonly users: LRUCache<string, UserAnswers>;
   /** The response text of each kept answer's data, built once: serialising the tree again was a fifth of a hit's CPU. */
   private readonly texts = new WeakMap<object, string>();
 
-  constructor(private readonly limits: ResponseCacheLimits = DEFAULT_RESPONSE_CACHE_LIMITS) {}
+  constructor(private readonly limits: ResponseCacheLimits = DEFAULT_RESPONSE_CACHE_LIMITS) {
+    this.users = new LRUCache({ max: limits.maxUsers, maxSize: limits.maxBytes, sizeCalculation: (answers) => Math.max(1, answers.bytes) });
+  }
 
   get(userId: string, key: string, validator: string): ExecutionResult | undefined {
-    const entries = this.users.get(userId);
-    const entry = entries?.get(key);
-    if (!entries || !entry || entry.validator !== validator) return undefined;
-    // Most recently used last, for users and for a user's entries.
-    this.users.delete(userId);
-    this.users.set(userId, entries);
-    entries.delete(key);
-    entries.set(key, entry);
+    const answers = this.users.get(userId);
+    const entry = answers?.entries.get(key);
+    if (!answers || !entry || entry.validator !== validator) return undefined;
+    // Most recently read last among the user's answers (the cache orders users).
+    answers.entries.delete(key);
+    answers.entries.set(key, entry);
     return entry.result;
   }
 
@@ -49,21 +56,25 @@ export class ResponseCache {
     const text = JSON.stringify({ data: result.data });
     // The key counts too: it holds the document and variables a caller chose.
     const bytes = (text.length + key.length) * 2;
-    let entries = this.users.get(userId);
-    if (entries) this.drop(entries, key);
-    if (bytes > this.limits.maxBytes) return;
-    if (!entries) entries = new Map();
-    this.users.delete(userId);
-    this.users.set(userId, entries);
-    entries.set(key, { validator, result, bytes });
-    if (result.data) this.texts.set(result.data, text);
-    this.bytes += bytes;
-    while (entries.size > this.limits.maxEntriesPerUser) this.drop(entries, entries.keys().next().value!);
-    while (this.users.size > this.limits.maxUsers || this.bytes > this.limits.maxBytes) {
-      const [oldest, its] = this.users.entries().next().value!;
-      for (const k of [...its.keys()]) this.drop(its, k);
-      this.users.delete(oldest);
+    const kept = this.users.get(userId);
+    const entries = kept?.entries ?? new Map<string, Entry>();
+    let total = kept?.bytes ?? 0;
+    const drop = (k: string) => {
+      const entry = entries.get(k);
+      if (!entry) return;
+      entries.delete(k);
+      total -= entry.bytes;
+    };
+    drop(key);
+    if (bytes <= this.limits.maxBytes) {
+      entries.set(key, { validator, result, bytes });
+      total += bytes;
+      while (entries.size > this.limits.maxEntriesPerUser) drop(entries.keys().next().value!);
+      if (result.data) this.texts.set(result.data, text);
     }
+    // A new record, so that the cache weighs the user anew (it keeps the weight of a value set twice) and evicts others to fit.
+    if (entries.size === 0) this.users.delete(userId);
+    else this.users.set(userId, { entries, bytes: total });
   }
 
   /**
@@ -84,14 +95,7 @@ export class ResponseCache {
   /** Kept answers and their approximate bytes (for tests and the metrics). */
   size(): { readonly users: number; readonly entries: number; readonly bytes: number } {
     let entries = 0;
-    for (const e of this.users.values()) entries += e.size;
-    return { users: this.users.size, entries, bytes: this.bytes };
-  }
-
-  private drop(entries: Map<string, Entry>, key: string): void {
-    const entry = entries.get(key);
-    if (!entry) return;
-    entries.delete(key);
-    this.bytes -= entry.bytes;
+    for (const answers of this.users.values()) entries += answers.entries.size;
+    return { users: this.users.size, entries, bytes: this.users.calculatedSize };
   }
 }
