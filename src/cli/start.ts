@@ -1,3 +1,4 @@
+import './v8-flags.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { locateDatabase } from '../db/database.js';
