@@ -21,6 +21,15 @@ export interface CpuFigures {
   /** pg_stat_statements: total_exec_time over the pass. */
   readonly postgresExecMsPerRequest: number;
   readonly statementsPerRequest: number;
+  /** pg_stat_statements over the pass, per statement: the most expensive first. */
+  readonly statements: readonly StatementFigures[];
+}
+
+/** One normalised statement's share of a pass. */
+export interface StatementFigures {
+  readonly query: string;
+  readonly callsPerRequest: number;
+  readonly execMsPerRequest: number;
 }
 
 /** Our server (`npm start`'s command line of a checkout) with the profiler agent preloaded. */
@@ -51,6 +60,8 @@ interface PostgresCounters {
   readonly backends: Map<number, number>;
   readonly execMs: number;
   readonly calls: number;
+  /** By query id: its text, calls and total_exec_time. */
+  readonly statements: Map<string, { readonly query: string; readonly calls: number; readonly execMs: number }>;
 }
 
 async function postgresCounters(pgs: BenchPostgres, database: string): Promise<PostgresCounters> {
@@ -61,12 +72,28 @@ async function postgresCounters(pgs: BenchPostgres, database: string): Promise<P
        where dbid = (select oid from pg_database where datname = $1)`,
       [database],
     );
+    const each = await c.query<{ queryid: string; query: string; calls: string; ms: string }>(
+      `/* profileEachStatement */ select queryid::text, query, calls, total_exec_time as ms from pg_stat_statements
+       where dbid = (select oid from pg_database where datname = $1)`,
+      [database],
+    );
     return {
       backends: new Map(pids.rows.map((r) => [r.pid, processCpuMs(r.pid)])),
       execMs: Number(stats.rows[0]!.ms),
       calls: Number(stats.rows[0]!.calls),
+      statements: new Map(each.rows.map((r) => [r.queryid, { query: r.query, calls: Number(r.calls), execMs: Number(r.ms) }])),
     };
   });
+}
+
+function statementDeltas(before: PostgresCounters, after: PostgresCounters, requests: number): StatementFigures[] {
+  const deltas: StatementFigures[] = [];
+  for (const [id, now] of after.statements) {
+    const then = before.statements.get(id);
+    const calls = now.calls - (then?.calls ?? 0);
+    if (calls > 0) deltas.push({ query: now.query, callsPerRequest: calls / requests, execMsPerRequest: (now.execMs - (then?.execMs ?? 0)) / requests });
+  }
+  return deltas.sort((a, b) => b.execMsPerRequest - a.execMsPerRequest);
 }
 
 /** Sends `amount` requests over `connections` connections, rotating the variants; resolves to the failures. */
@@ -118,6 +145,7 @@ export async function measurePass(
     postgresExecMsPerRequest: (pgAfter.execMs - pgBefore.execMs) / requests,
     // The counter queries run in the maintenance database: not counted here.
     statementsPerRequest: (pgAfter.calls - pgBefore.calls) / requests,
+    statements: statementDeltas(pgBefore, pgAfter, requests),
   };
 }
 

@@ -10,7 +10,7 @@ import { stopAllChildren } from './child-processes.js';
 import type { ReadPath } from './contenders.js';
 import { createCorpusDatabase } from './corpus-database.js';
 import { median } from './load.js';
-import { CALENDAR, CALENDAR_MONTH, entitiesRequest, FULL_TREE, ourRequest, SESSIONS, type RequestVariant } from './operations.js';
+import { CALENDAR, CALENDAR_MONTH, entitiesRequest, FULL_TREE, modifyRequest, ourRequest, SESSIONS, type OurProgramTree, type RequestVariant } from './operations.js';
 import { drive, measurePass, startProfiledServer, underProfiler, type CpuFigures, type ProfiledServer } from './profile-measure.js';
 import { summariseProfile, type FunctionTime, type ProfileSummary } from './profile-summary.js';
 import { athleteId, libraryProgramIds, libraryUserId } from './seed-corpus.js';
@@ -29,7 +29,7 @@ import { enableStatementStats } from './statement-count.js';
  * Everything it starts, it stops.
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const OPERATIONS = ['fullTree', 'sessions', 'calendar', 'entities50'] as const;
+const OPERATIONS = ['fullTree', 'sessions', 'calendar', 'entities50', 'modifyProgram'] as const;
 type Operation = (typeof OPERATIONS)[number];
 const USAGE = `usage: npm run profile -- [--operation ${OPERATIONS.join('|')}[,…]] [--requests N] [--rounds N] [--warmup N] [--connections N] [--users N] [--path versioned|legacy] [--top N] [--baseline-root DIR] [--out DIR] [--json FILE]`;
 /** Users with 50 programs each (`_entities` with 50 keys). */
@@ -100,9 +100,14 @@ function positive(value: string, name: string): number {
   return n;
 }
 
-function variantsFor(operation: Operation, users: number): RequestVariant[] {
+async function variantsFor(operation: Operation, users: number, url: string): Promise<RequestVariant[]> {
   const athletes = Array.from({ length: users }, (_, i) => athleteId(i + 1));
   switch (operation) {
+    case 'modifyProgram': {
+      // As the bench: two alternating edits per athlete, so that every call is a real change (a new version).
+      const trees = await Promise.all(athletes.map(async (u) => (await answerOf(url, ourRequest(u, FULL_TREE))).activeProgram as OurProgramTree));
+      return [1, 2].flatMap((variant) => trees.map((tree, i) => modifyRequest(athletes[i]!, tree, variant)));
+    }
     case 'fullTree':
       return athletes.map((u) => ourRequest(u, FULL_TREE));
     case 'sessions':
@@ -112,6 +117,13 @@ function variantsFor(operation: Operation, users: number): RequestVariant[] {
     case 'entities50':
       return Array.from({ length: LIBRARY_USERS }, (_, j) => entitiesRequest(libraryUserId(j + 1), libraryProgramIds(j + 1)));
   }
+}
+
+async function answerOf(url: string, request: RequestVariant): Promise<Record<string, unknown>> {
+  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
+  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown };
+  if (!response.ok || !body.data) throw new Error(`${url}: HTTP ${response.status}: ${JSON.stringify(body.errors)}`);
+  return body.data;
 }
 
 /** One server's figures for one operation. */
@@ -133,7 +145,7 @@ interface OperationResult {
 }
 
 async function profileOperation(operation: Operation, servers: readonly ProfiledServer[], pgs: BenchPostgres, database: string, options: ProfileOptions): Promise<OperationResult> {
-  const variants = variantsFor(operation, options.users);
+  const variants = await variantsFor(operation, options.users, servers[0]!.url);
   for (const server of servers) {
     log(`${operation} (${server.label}): warm-up, ${options.warmup} requests…`);
     const failures = await drive(server.url, variants, options.warmup, options.connections);
@@ -189,6 +201,15 @@ function render(r: OperationResult, options: ProfileOptions): string {
   ];
   if (current && baseline) {
     lines.push(`  ${current.label} ÷ ${baseline.label}: Node ${(current.median.nodeCpuMs / baseline.median.nodeCpuMs).toFixed(2)}×, PostgreSQL ${(current.median.postgresCpuMs / baseline.median.postgresCpuMs).toFixed(2)}×`);
+  }
+  lines.push('', 'PostgreSQL execution time per request by statement (pg_stat_statements, the round of median execution time):');
+  for (const s of r.servers) {
+    const byExec = [...s.passes].sort((a, b) => a.postgresExecMsPerRequest - b.postgresExecMsPerRequest);
+    const middle = byExec[Math.floor((byExec.length - 1) / 2)]!;
+    lines.push(`  ${s.label}:   exec ms  calls  statement`);
+    for (const st of middle.statements.slice(0, 8)) {
+      lines.push(`  ${' '.repeat(s.label.length)}  ${ms(st.execMsPerRequest).padStart(8)} ${st.callsPerRequest.toFixed(2).padStart(6)}  ${st.query.replace(/\s+/g, ' ').slice(0, 140)}`);
+    }
   }
   // Sampled time is wall time while the thread was busy, descheduling included on a shared machine:
   // shares are what to read, and share × measured CPU is the estimate of CPU per request.
