@@ -15,11 +15,11 @@ import {
   ceilingRequest,
   entitiesRequest,
   FULL_TREE,
-  modifyRequest,
+  modifyVariants,
   ourRequest,
   peerFullTreeRequest,
+  post,
   SESSIONS,
-  type OurProgramTree,
   type RequestVariant,
 } from './operations.js';
 import { athleteId, libraryProgramIds, libraryUserId } from './seed-corpus.js';
@@ -96,9 +96,9 @@ export async function benchHttp(
     const entities = (await post(versioned.url, variants.entities[0]!)).data._entities as unknown[];
     if (entities.filter((e) => e !== null).length !== 50) throw new Error(`_entities resolved ${entities.filter((e) => e !== null).length} of 50 programs`);
 
-    const modify = await modifyVariants(versioned, athletes.slice(0, MODIFY_USERS));
+    const modify = await modifyVariants(versioned.url, athletes.slice(0, MODIFY_USERS));
     const counted = athletes.length > MODIFY_USERS ? athletes[MODIFY_USERS]! : athletes.at(-1)!;
-    const [modifyWarm, modifyCounted] = await modifyVariants(versioned, [counted]);
+    const [modifyWarm, modifyCounted] = await modifyVariants(versioned.url, [counted]);
 
     log('statements: one request per operation on an idle server…');
     const count = (c: Contender, v: RequestVariant, warmup = v) => countStatements(pgs, database, c.url, v, warmup);
@@ -145,19 +145,6 @@ export async function benchHttp(
   } finally {
     await Promise.all([legacy, versioned, ceiling, peer, ...(baseline ? [baseline] : [])].map((c) => c.child.stop()));
   }
-}
-
-async function post(url: string, request: RequestVariant): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}: ${text.slice(0, 500)}`);
-  return JSON.parse(text);
-}
-
-/** Two alternating edits per user, ordered so that consecutive edits of one program always differ. */
-async function modifyVariants(ours: Contender, users: readonly string[]): Promise<RequestVariant[]> {
-  const trees = await Promise.all(users.map(async (u) => ((await post(ours.url, ourRequest(u, FULL_TREE))).data.activeProgram as OurProgramTree)));
-  return [1, 2].flatMap((variant) => trees.map((tree, i) => modifyRequest(users[i]!, tree, variant)));
 }
 
 /** The peer's computed column (bench/peer/last-performance.sql), created in the bench database before PostGraphile introspects it. */

@@ -114,3 +114,17 @@ export function modifyRequest(userId: string, tree: OurProgramTree, variant: num
   };
   return ourRequest(userId, MODIFY_PROGRAM, { id: tree.id, input });
 }
+
+/** POSTs one request and returns its parsed answer; any HTTP status but 200 throws. */
+export async function post(url: string, request: RequestVariant): Promise<any> {
+  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text);
+}
+
+/** `modifyProgram` for each user's active program (read from our server at `url`): two alternating edits per user, ordered so that consecutive edits of one program always differ. */
+export async function modifyVariants(url: string, users: readonly string[]): Promise<RequestVariant[]> {
+  const trees = await Promise.all(users.map(async (u) => (await post(url, ourRequest(u, FULL_TREE))).data.activeProgram as OurProgramTree));
+  return [1, 2].flatMap((variant) => trees.map((tree, i) => modifyRequest(users[i]!, tree, variant)));
+}

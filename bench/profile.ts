@@ -10,7 +10,7 @@ import { stopAllChildren } from './child-processes.js';
 import type { ReadPath } from './contenders.js';
 import { createCorpusDatabase } from './corpus-database.js';
 import { median } from './load.js';
-import { CALENDAR, CALENDAR_MONTH, entitiesRequest, FULL_TREE, modifyRequest, ourRequest, SESSIONS, type OurProgramTree, type RequestVariant } from './operations.js';
+import { CALENDAR, CALENDAR_MONTH, entitiesRequest, FULL_TREE, modifyVariants, ourRequest, SESSIONS, type RequestVariant } from './operations.js';
 import { drive, measurePass, startProfiledServer, underProfiler, type CpuFigures, type ProfiledServer } from './profile-measure.js';
 import { summariseProfile, type FunctionTime, type ProfileSummary } from './profile-summary.js';
 import { athleteId, libraryProgramIds, libraryUserId } from './seed-corpus.js';
@@ -103,11 +103,9 @@ function positive(value: string, name: string): number {
 async function variantsFor(operation: Operation, users: number, url: string): Promise<RequestVariant[]> {
   const athletes = Array.from({ length: users }, (_, i) => athleteId(i + 1));
   switch (operation) {
-    case 'modifyProgram': {
-      // As the bench: two alternating edits per athlete, so that every call is a real change (a new version).
-      const trees = await Promise.all(athletes.map(async (u) => (await answerOf(url, ourRequest(u, FULL_TREE))).activeProgram as OurProgramTree));
-      return [1, 2].flatMap((variant) => trees.map((tree, i) => modifyRequest(athletes[i]!, tree, variant)));
-    }
+    case 'modifyProgram':
+      // As the bench: every call is a real change (a new version).
+      return modifyVariants(url, athletes);
     case 'fullTree':
       return athletes.map((u) => ourRequest(u, FULL_TREE));
     case 'sessions':
@@ -117,13 +115,6 @@ async function variantsFor(operation: Operation, users: number, url: string): Pr
     case 'entities50':
       return Array.from({ length: LIBRARY_USERS }, (_, j) => entitiesRequest(libraryUserId(j + 1), libraryProgramIds(j + 1)));
   }
-}
-
-async function answerOf(url: string, request: RequestVariant): Promise<Record<string, unknown>> {
-  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
-  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown };
-  if (!response.ok || !body.data) throw new Error(`${url}: HTTP ${response.status}: ${JSON.stringify(body.errors)}`);
-  return body.data;
 }
 
 /** One server's figures for one operation. */
