@@ -1,10 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProgramRow } from '../db/rows.js';
+import { afterCommit } from '../db/transaction.js';
 import type { ChangeSource } from '../domain/change-source.js';
 import type { ProgramContent } from '../domain/program.js';
 import { blobSync } from '../store/blob-sync.js';
 import { contentHash } from '../domain/content-hash.js';
 import { insertVersion } from '../store/version-store.js';
+import type { NewVersion, VersionTree } from '../store/version-tree.js';
+import { versionTreeCache } from '../store/version-tree-cache.js';
 import { createVersionTreeLoader } from '../store/version-tree-loader.js';
 import type { LockedProgram } from './program-lock.js';
 import { insertProgram, updateProgram } from './program-rows.js';
@@ -42,7 +45,7 @@ export async function ensureCurrentVersion(tx: EntityManager, locked: LockedProg
   if (sync === 'blob-newer' && hash === locked.currentHash) {
     return { id: row.current_version_id!, number: locked.currentNumber, contentHash: hash, blobVersionId: row.current_version_id };
   }
-  const created = await insertVersion(tx, {
+  const created = await writeVersion(tx, {
     programId: row.id,
     userId: row.user_id,
     number: locked.currentNumber + 1,
@@ -65,7 +68,7 @@ export async function recordVersion(
 ): Promise<CurrentVersion> {
   const hash = contentHash(state.name, state.content);
   if (parent && parent.contentHash === hash) return parent;
-  const created = await insertVersion(tx, {
+  const created = await writeVersion(tx, {
     programId: program.id,
     userId: program.userId,
     number: (parent?.number ?? 0) + 1,
@@ -109,4 +112,16 @@ export async function exerciseVersionRef(tx: EntityManager, versions: HistoryVer
     if (rowId) return rowId;
   }
   return null;
+}
+
+/**
+ * Writes a version and, once the write commits, keeps its tree in the process
+ * cache: the next read of it (the mutation's own answer, the next edit's base,
+ * the next workout screen) needs no statement. Version rows never change, so
+ * the tree as written is the tree as stored.
+ */
+async function writeVersion(tx: EntityManager, version: NewVersion): Promise<VersionTree> {
+  const tree = await insertVersion(tx, version);
+  afterCommit(tx, () => versionTreeCache.remember(tree));
+  return tree;
 }
