@@ -1,6 +1,8 @@
-import { raw, type EntityManager, type Ref } from '@mikro-orm/postgresql';
+import type { EntityManager, Ref } from '@mikro-orm/postgresql';
+import { z } from 'zod';
 import { ProgramEntity, ProgramVersionEntity } from '../db/entities/index.js';
-import type { ProgramRow } from '../db/rows.js';
+import { timestamp, type ProgramRow } from '../db/rows.js';
+import { queryRows } from '../db/sql.js';
 import { writeLegacyBlob } from '../domain/legacy-blob.js';
 import type { ProgramContent } from '../domain/program.js';
 
@@ -76,34 +78,58 @@ export interface ProgramChanges {
   readonly touch: boolean;
 }
 
+/** Each column a write may change, and how its value is bound. */
+const PROGRAM_COLUMNS = {
+  name: 'name = ?',
+  programJson: 'program_json = ?::jsonb',
+  isActive: 'is_active = ?',
+  currentVersion: 'current_version_id = ?::uuid',
+  legacyJsonVersion: 'legacy_json_version_id = ?::uuid',
+} as const satisfies Record<keyof Omit<ProgramChanges, 'touch'>, string>;
+
+const writtenProgram = z.object({ revision: z.number().int(), updated_at: timestamp });
+
 /**
  * Writes `changes` to the caller's (locked) program in one statement that
  * names the user (`where id = … and user_id = …`), so that with the tables
  * distributed by `user_id` it runs on the user's shard alone. MikroORM's
- * flush would update the entity by its primary key only; hence this
- * statement, through its query builder, in the write's transaction.
- * `revision` (counted by a trigger) and `updated_at` come back from the same
- * statement. The entity then holds what was written and is merged again
- * (`em.merge(…, { refresh: true })` takes a new snapshot), so the unit of
- * work has nothing of it left to flush.
+ * flush would update the entity by its primary key only, and its query
+ * builder inlines every value into the SQL text — the whole blob escaped
+ * character by character on every edit — so the statement is ours, with
+ * bound parameters, in the write's transaction. `revision` (counted by a
+ * trigger) and `updated_at` come back from the same statement. The entity
+ * then holds what was written and is merged again (`em.merge(…, { refresh:
+ * true })` takes a new snapshot), so the unit of work has nothing of it left
+ * to flush.
  */
 export async function writeProgram(tx: EntityManager, program: ProgramEntity, changes: ProgramChanges): Promise<void> {
-  const { touch, ...columns } = changes;
-  const written: { revision: number; updatedAt: Date } | undefined = await tx
-    .createQueryBuilder(ProgramEntity)
-    .update({ ...columns, ...(touch ? { updatedAt: raw('now()') } : {}) })
-    .where({ id: program.id, userId: program.userId })
-    .returning(['revision', 'updatedAt'])
-    .execute('get');
+  const assignments: string[] = [];
+  const values: unknown[] = [];
+  for (const [column, assignment] of Object.entries(PROGRAM_COLUMNS) as [keyof typeof PROGRAM_COLUMNS, string][]) {
+    const value = changes[column];
+    if (value === undefined) continue;
+    assignments.push(assignment);
+    values.push(column === 'programJson' ? JSON.stringify(value) : value);
+  }
+  if (changes.touch) assignments.push('updated_at = now()');
+  if (assignments.length === 0) throw new Error(`program ${program.id}: a write with nothing to write`);
+  const [written] = await queryRows(
+    tx,
+    'writeProgram',
+    `update programs set ${assignments.join(', ')} where id = ? and user_id = ? returning revision, updated_at`,
+    [...values, program.id, program.userId],
+    writtenProgram,
+  );
   // The row is locked by this transaction: it cannot have gone.
   if (!written) throw new Error(`program ${program.id} of user ${program.userId} was not updated`);
+  const { touch: _touch, ...columns } = changes;
   if (columns.name !== undefined) program.name = columns.name;
   if (columns.programJson !== undefined) program.programJson = columns.programJson;
   if (columns.isActive !== undefined) program.isActive = columns.isActive;
   if (columns.currentVersion !== undefined) program.currentVersion = versionRef(tx, columns.currentVersion);
   if (columns.legacyJsonVersion !== undefined) program.legacyJsonVersion = versionRef(tx, columns.legacyJsonVersion);
   program.revision = written.revision;
-  program.updatedAt = written.updatedAt;
+  program.updatedAt = written.updated_at;
   tx.merge(program, { refresh: true });
 }
 
