@@ -29,10 +29,12 @@ interface Placed<E> {
  * which are the output's positions.
  */
 export function reconcileIds(stored: ProgramContent, incoming: ProgramDraft, newId: () => string): ProgramContent {
-  const workouts = pairWorkouts(stored.workouts, incoming.workouts);
+  // Every pass keys the same items again: each key is worked out once per item.
+  const keys: Keys = { exerciseContent: once(exerciseContent), name: once(normaliseName) };
+  const workouts = pairWorkouts(stored.workouts, incoming.workouts, keys);
   const storedExercises = placed(stored.workouts);
   const incomingExercises = placed(incoming.workouts);
-  const exercises = pairExercises(storedExercises, incomingExercises, workouts);
+  const exercises = pairExercises(storedExercises, incomingExercises, workouts, keys);
 
   const storedIds = new Set(stored.workouts.flatMap((w) => [w.id, ...w.exercises.map((e) => e.id)]));
   const workoutIds = new IdAllocator(storedIds, newId);
@@ -53,17 +55,36 @@ export function reconcileIds(stored: ProgramContent, incoming: ProgramDraft, new
   };
 }
 
-function pairWorkouts(stored: readonly Workout[], incoming: readonly WorkoutDraft[]): Pairing<Workout, WorkoutDraft> {
-  const idWithContent = (w: WorkoutDraft) => idAndContent(w.id, workoutContent(w));
+/** Key functions shared by the passes, each remembering its answer per item. */
+interface Keys {
+  readonly exerciseContent: (exercise: ExerciseDraft) => string;
+  readonly name: (name: string) => string;
+}
+
+/** `key`, worked out once per argument (an item object, or a name). */
+function once<A extends object | string, R>(key: (arg: A) => R): (arg: A) => R {
+  const known = new Map<A, R>();
+  return (arg) => {
+    if (known.has(arg)) return known.get(arg)!;
+    const value = key(arg);
+    known.set(arg, value);
+    return value;
+  };
+}
+
+function pairWorkouts(stored: readonly Workout[], incoming: readonly WorkoutDraft[], keys: Keys): Pairing<Workout, WorkoutDraft> {
+  const content = once((w: WorkoutDraft) => workoutContent(w, keys));
+  const idWithContent = (w: WorkoutDraft) => idAndContent(w.id, content(w));
   const id = (w: WorkoutDraft) => givenId(w.id);
-  const name = (w: WorkoutDraft) => normaliseName(w.name);
+  const name = (w: WorkoutDraft) => keys.name(w.name);
+  const names = (w: WorkoutDraft) => exerciseNames(w, keys);
 
   const pairing = new Pairing(stored, incoming);
   pairing.pass(idWithContent, idWithContent, 'inOrder');
-  pairing.pass(workoutContent, workoutContent, 'inOrder');
+  pairing.pass(content, content, 'inOrder');
   pairing.pass(id, id, 'inOrder');
   pairing.pass(name, name, 'unambiguous');
-  pairing.pass(exerciseNames, exerciseNames, 'unambiguous');
+  pairing.pass(names, names, 'unambiguous');
   return pairing;
 }
 
@@ -71,12 +92,13 @@ function pairExercises(
   stored: readonly Placed<Exercise>[],
   incoming: readonly Placed<ExerciseDraft>[],
   workouts: Pairing<Workout, WorkoutDraft>,
+  keys: Keys,
 ): Pairing<Placed<Exercise>, Placed<ExerciseDraft>> {
   type Key = (p: Placed<ExerciseDraft>) => string | null;
-  const idWithContent: Key = (p) => idAndContent(p.exercise.id, exerciseContent(p.exercise));
-  const content: Key = (p) => exerciseContent(p.exercise);
+  const idWithContent: Key = (p) => idAndContent(p.exercise.id, keys.exerciseContent(p.exercise));
+  const content: Key = (p) => keys.exerciseContent(p.exercise);
   const id: Key = (p) => givenId(p.exercise.id);
-  const name: Key = (p) => normaliseName(p.exercise.name);
+  const name: Key = (p) => keys.name(p.exercise.name);
   // "Within the workout" scopes a key to a stored workout: a stored exercise's
   // own, and for an incoming one the stored workout its workout was paired with.
   const inStoredWorkout = (key: Key) => (s: Placed<Exercise>) => JSON.stringify([s.workout, key(s)]);
@@ -119,14 +141,14 @@ function exerciseContent(exercise: ExerciseDraft): string {
  * exercises is the lightest of edits, and must not leave the workout to the
  * weaker passes, where an id hint naming another workout could claim it.
  */
-function workoutContent(workout: WorkoutDraft): string {
-  return JSON.stringify([workout.name, workout.exercises.map(exerciseContent).sort()]);
+function workoutContent(workout: WorkoutDraft, keys: Keys): string {
+  return JSON.stringify([workout.name, workout.exercises.map(keys.exerciseContent).sort()]);
 }
 
 /** The workout's exercises by normalised name, order and sets aside; null for a workout with none (too weak to pair on). */
-function exerciseNames(workout: WorkoutDraft): string | null {
+function exerciseNames(workout: WorkoutDraft, keys: Keys): string | null {
   if (workout.exercises.length === 0) return null;
-  return JSON.stringify(workout.exercises.map((e) => normaliseName(e.name)).sort());
+  return JSON.stringify(workout.exercises.map((e) => keys.name(e.name)).sort());
 }
 
 function copySet(set: SetPrescription): SetPrescription {
