@@ -12,7 +12,7 @@ import type { ProgramState } from './program-state.js';
 
 /** A program locked for the rest of the transaction, with its current version's number and hash. */
 export interface LockedProgram {
-  /** The entity the write changes (flushed in the write's unit of work). */
+  /** The entity the write changes, through `writeProgram` (not managed by the write's unit of work). */
   readonly program: ProgramEntity;
   /** The program as it was when locked: what the write compares against. */
   readonly row: ProgramRow;
@@ -32,7 +32,9 @@ const versionHead = z.object({ version_number: z.number().int(), content_hash: z
  * would see the old snapshot's).
  */
 export async function lockProgram(tx: EntityManager, userId: string, id: string, options: { withVersion: boolean }): Promise<LockedProgram | null> {
-  const program = await tx.findOne(ProgramEntity, { id, userId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  // Not kept in the unit of work: every change to it is written by `writeProgram`, so a flush has nothing to
+  // compare it with (the whole blob, deeply, at every commit) and nothing to write.
+  const program = await tx.findOne(ProgramEntity, { id, userId, deletedAt: null }, { lockMode: LockMode.PESSIMISTIC_WRITE, disableIdentityMap: true });
   if (!program) return null;
   const row = rowOf(program);
   if (!row.current_version_id || !options.withVersion) return { program, row, currentNumber: 0, currentHash: null };

@@ -98,9 +98,10 @@ const writtenProgram = z.object({ revision: z.number().int(), updated_at: timest
  * character by character on every edit — so the statement is ours, with
  * bound parameters, in the write's transaction. `revision` (counted by a
  * trigger) and `updated_at` come back from the same statement. The entity
- * then holds what was written and is merged again (`em.merge(…, { refresh:
- * true })` takes a new snapshot), so the unit of work has nothing of it left
- * to flush.
+ * then holds what was written. A locked program is not managed by the unit
+ * of work (`lockProgram`); a program this write inserted is, and is merged
+ * again (`em.merge(…, { refresh: true })` takes a new snapshot), so the unit
+ * of work has nothing of it left to flush.
  */
 export async function writeProgram(tx: EntityManager, program: ProgramEntity, changes: ProgramChanges): Promise<void> {
   const assignments: string[] = [];
@@ -130,7 +131,8 @@ export async function writeProgram(tx: EntityManager, program: ProgramEntity, ch
   if (columns.legacyJsonVersion !== undefined) program.legacyJsonVersion = versionRef(tx, columns.legacyJsonVersion);
   program.revision = written.revision;
   program.updatedAt = written.updated_at;
-  tx.merge(program, { refresh: true });
+  // A program the unit of work manages (one this write inserted) takes a new snapshot: nothing of it is left to flush.
+  if (tx.getUnitOfWork().getById(ProgramEntity.meta.className, program.id) === program) tx.merge(program, { refresh: true });
 }
 
 function versionRef(tx: EntityManager, id: string | null): Ref<ProgramVersionEntity> | null {
