@@ -7,6 +7,7 @@ import { embeddedUrl, SERVICE_LOGIN, startEmbeddedDatabase, type EmbeddedDatabas
 import { migrateUp } from '../../src/db/migrator.js';
 import { createOrm } from '../../src/db/orm.js';
 import { ensureServiceLogin } from '../../src/db/service-login.js';
+import { versionTreeCache } from '../../src/store/version-tree-cache.js';
 import { freePort, readyStatus } from '../cli/processes.js';
 import { adminPool } from '../support/admin-pool.js';
 import { upperLower } from '../support/fixtures.js';
@@ -91,8 +92,15 @@ type Program = { id: string; workouts: { id: string; exercises: { id: string }[]
 
 const gql = async (query: string, variables: Record<string, unknown> = {}) => ok(await t.gql(query, variables));
 
+/**
+ * The process keeps the trees of the versions it writes, from their commit.
+ * The writes here forget them again: the reads under test are those of a
+ * process that did not write them (another replica of the service).
+ */
 async function createProgram(name: string): Promise<Program> {
-  return (await gql(CREATE, { input: upperLower(name) })).createProgram;
+  const created = (await gql(CREATE, { input: upperLower(name) })).createProgram;
+  versionTreeCache.clear();
+  return created;
 }
 
 /** A new version of the program: renamed, and its first workout renamed (ids kept). */
@@ -108,6 +116,7 @@ async function modify(program: Program, name: string): Promise<void> {
     })),
   };
   await gql(MODIFY, { id: program.id, input: withIds });
+  versionTreeCache.clear();
 }
 
 type TreeReads = { hit: number; miss: number; fallback: number };
