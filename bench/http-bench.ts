@@ -135,13 +135,14 @@ export async function benchHttp(
       results.halfLoad[name] = { requestsPerSecond: f.requestsPerSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms, maxMs: f.maxMs, targetRate: rate, failures: f.failures };
     }
 
-    // Writes last: they add versions, which the reads above must not see half-way.
-    log(`load: modifyProgram (WRITES on) — legacy then versioned read path${baseline ? ', then the baseline' : ''}…`);
-    results.operations.modifyProgram = {
-      legacy: await measure(target(legacy, modify), plan),
-      versioned: await measure(target(versioned, modify), plan),
-      ...(baseline ? { baseline: await measure(target(baseline, modify), plan) } : {}),
-    };
+    // Writes last: they add versions, which the reads above must not see half-way. Rounds interleaved as the reads'
+    // are, so that the tables' growth and the machine's drift fall on every contender alike; each edits the same
+    // programs, so each also edits versions another process wrote (as replicas of a service do).
+    log(`load: modifyProgram (WRITES on) — ours (legacy, versioned read path)${baseline ? ' and the baseline' : ''}, rounds interleaved…`);
+    results.operations.modifyProgram = await measureInterleaved(
+      { legacy: target(legacy, modify), versioned: target(versioned, modify), ...(baseline ? { baseline: target(baseline, modify) } : {}) },
+      plan,
+    );
   } finally {
     await Promise.all([legacy, versioned, ceiling, peer, ...(baseline ? [baseline] : [])].map((c) => c.child.stop()));
   }
