@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -43,12 +43,14 @@ export interface BenchPostgres {
 export async function startBenchPostgres(log: (line: string) => void): Promise<BenchPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'training-bench-pg-'));
   const port = await freePort();
+  const trace = traceFile();
   let server: EmbeddedDatabase;
   try {
     server = await startEmbeddedDatabase({
       dir,
       port,
-      postgresFlags: Object.entries(POSTGRES_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+      postgresFlags: Object.entries({ ...POSTGRES_SETTINGS, ...(trace && TRACE_SETTINGS) }).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+      ...(trace && { log: (text: string) => appendFileSync(trace, `${text}\n`) }),
     });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
@@ -90,6 +92,27 @@ export async function startBenchPostgres(log: (line: string) => void): Promise<B
       }
     },
   };
+}
+
+/**
+ * `BENCH_TRACE=<dir>`: PostgreSQL's log goes to `<dir>/postgresql.log`, with
+ * its checkpoints, autovacuum runs, lock waits and every statement slower
+ * than 100 ms, to lay beside the half load's stalls (bench/paced-load.ts).
+ * Through the server's stderr, which the embedded start reads to know the
+ * server is ready (a logging collector would take it away).
+ */
+const TRACE_SETTINGS: Readonly<Record<string, string>> = {
+  log_checkpoints: 'on',
+  log_autovacuum_min_duration: '0',
+  log_lock_waits: 'on',
+  log_min_duration_statement: '100',
+};
+
+function traceFile(): string | null {
+  const dir = process.env.BENCH_TRACE;
+  if (!dir) return null;
+  mkdirSync(dir, { recursive: true });
+  return join(dir, 'postgresql.log');
 }
 
 /** Stops a postmaster still serving `dir` (immediate shutdown) and deletes the directory. Synchronous: usable in an exit handler. */

@@ -1,6 +1,7 @@
 import type { BackfillFigures } from './backfill-bench.js';
 import type { WorkerScaling } from './backfill-workers-bench.js';
 import type { LoadFigures } from './load.js';
+import type { Stall } from './paced-load.js';
 import type { StartupFigures } from './startup-bench.js';
 import type { StatementCount } from './statement-count.js';
 
@@ -25,7 +26,21 @@ export interface BenchResults {
   startup?: StartupFigures;
   /** Per operation, per contender: median throughput and latency over the rounds. */
   operations: Record<string, Record<string, LoadFigures>>;
-  halfLoad?: Record<string, { requestsPerSecond: number; p50Ms: number; p99Ms: number; maxMs?: number; targetRate: number; failures?: number }>;
+  halfLoad?: Record<
+    string,
+    {
+      requestsPerSecond: number;
+      p50Ms: number;
+      p99Ms: number;
+      maxMs?: number;
+      targetRate: number;
+      failures?: number;
+      /** Runs of requests over 100 ms, the worst five per round; the loader's own longest event-loop delay; median steal (bench/paced-load.ts). */
+      stalls?: readonly Stall[];
+      loaderMaxDelayMs?: number;
+      stealPercent?: number;
+    }
+  >;
   /** `fullTree`: statements of one full-tree request on our versioned path (fixed key); `byOperation`: all counts. */
   sqlPerOperation: { fullTree?: number; byOperation: Record<string, Record<string, StatementCount>> };
   ratios: {

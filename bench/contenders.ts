@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { freePort, spawnChild, waitUntil, type Child } from './child-processes.js';
 import { npmScriptCommand } from './npm-script.js';
 
@@ -58,10 +58,31 @@ export async function startOurs(root: string, databaseUrl: string, path: ReadPat
   const port = await freePort();
   // `npm start`'s command line, node flags included.
   const [, ...nodeArgs] = npmScriptCommand(root, 'start', ['node', '--import', 'tsx', 'src/cli/start.ts']);
-  const child = spawnChild(`ours (${path})`, process.execPath, nodeArgs, { cwd: root, env: ourEnvironment(databaseUrl, port, path) });
+  const gcLog = gcTraceFile(root, path);
+  const child = spawnChild(`ours (${path})`, process.execPath, gcLog ? ['--trace-gc', ...nodeArgs] : nodeArgs, {
+    cwd: root,
+    env: ourEnvironment(databaseUrl, port, path),
+    ...(gcLog && { onStdout: (chunk: string) => appendFileSync(gcLog, chunk) }),
+  });
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntil(child, 'a GraphQL answer', () => answers(url));
   return { name: `ours-${path}`, url, child };
+}
+
+/**
+ * `BENCH_TRACE=<dir>`: our servers run with `--trace-gc`, each collection
+ * appended to `<dir>/<checkout>-<read path>.gc.log` (times are milliseconds
+ * since the process started, which the file's first line gives as a wall
+ * clock), to lay beside the half load's stalls (and PostgreSQL's log, which
+ * bench-postgres.ts writes to the same directory).
+ */
+function gcTraceFile(root: string, path: ReadPath): string | null {
+  const dir = process.env.BENCH_TRACE;
+  if (!dir) return null;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${basename(root)}-${path}.gc.log`);
+  writeFileSync(file, `started ${new Date().toISOString()}\n`);
+  return file;
 }
 
 export async function startCeiling(root: string, databaseUrl: string): Promise<Contender> {

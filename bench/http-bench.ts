@@ -132,7 +132,17 @@ export async function benchHttp(
       const peak = results.operations.fullTree[name]!.requestsPerSecond;
       const rate = Math.max(1, Math.round(peak / 2));
       const f = await measurePaced(target(contender, list), { rate, seconds: plan.seconds, rounds: plan.rounds, maxConnections: HALF_LOAD_MAX_CONNECTIONS });
-      results.halfLoad[name] = { requestsPerSecond: f.requestsPerSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms, maxMs: f.maxMs, targetRate: rate, failures: f.failures };
+      results.halfLoad[name] = {
+        requestsPerSecond: f.requestsPerSecond,
+        p50Ms: f.p50Ms,
+        p99Ms: f.p99Ms,
+        maxMs: f.maxMs,
+        targetRate: rate,
+        failures: f.failures,
+        stalls: f.stalls,
+        loaderMaxDelayMs: f.loaderMaxDelayMs,
+        ...(f.stealPercent !== null && { stealPercent: f.stealPercent }),
+      };
     }
 
     // Writes last: they add versions, which the reads above must not see half-way. Rounds interleaved as the reads'

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { median, type LoadTarget } from './load.js';
 
 /**
@@ -21,7 +23,30 @@ export interface PacedFigures {
   readonly maxMs: number;
   readonly failures: number;
   readonly requests: number;
+  /**
+   * Where the slow requests were, to tell a stall of the server from one of
+   * the machine or of this process: runs of consecutive requests slower than
+   * `STALL_MS` (when the first was due, how many, the worst), this
+   * process's own longest event-loop delay (a late loader counts against
+   * the server: latency runs from when a request was due), and the share of
+   * CPU time the hypervisor took from the machine during the round (steal).
+   */
+  readonly stalls: readonly Stall[];
+  readonly loaderMaxDelayMs: number;
+  readonly stealPercent: number | null;
 }
+
+export interface Stall {
+  /** When the first slow request was due (wall clock). */
+  readonly at: string;
+  readonly requests: number;
+  readonly maxMs: number;
+}
+
+/** A request this much slower than due starts (or continues) a stall. */
+const STALL_MS = 100;
+/** Stalls kept per round: the worst. */
+const STALLS_KEPT = 5;
 
 export interface PacedPlan {
   /** Requests per second, evenly spaced. */
@@ -37,9 +62,14 @@ export async function pacedRound(target: LoadTarget, plan: PacedPlan): Promise<P
   const interval = 1000 / plan.rate;
   const total = Math.max(1, Math.round(plan.rate * plan.seconds));
   const latencies: number[] = [];
+  const byIndex = new Float64Array(total);
   let failures = 0;
   const inFlight = new Set<Promise<void>>();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  const cpuBefore = cpuTicks();
+  const wallStarted = Date.now();
   const started = performance.now();
+  loopDelay.enable();
   try {
     for (let i = 0; i < total; i++) {
       const due = started + i * interval;
@@ -48,11 +78,11 @@ export async function pacedRound(target: LoadTarget, plan: PacedPlan): Promise<P
       const variant = target.variants[i % target.variants.length]!;
       const request = send(agent, url, variant.headers, variant.body).then(
         (ok) => {
-          latencies.push(performance.now() - due);
+          latencies.push((byIndex[i] = performance.now() - due));
           if (!ok) failures += 1;
         },
         () => {
-          latencies.push(performance.now() - due);
+          latencies.push((byIndex[i] = performance.now() - due));
           failures += 1;
         },
       );
@@ -61,12 +91,59 @@ export async function pacedRound(target: LoadTarget, plan: PacedPlan): Promise<P
     }
     await Promise.all(inFlight);
   } finally {
+    loopDelay.disable();
     agent.destroy();
   }
   const elapsed = (performance.now() - started) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { targetRate: plan.rate, requestsPerSecond: total / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1)!, failures, requests: total };
+  return {
+    targetRate: plan.rate,
+    requestsPerSecond: total / elapsed,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: sorted.at(-1)!,
+    failures,
+    requests: total,
+    stalls: stallsOf(byIndex, (i) => new Date(wallStarted + i * interval).toISOString()),
+    loaderMaxDelayMs: loopDelay.max / 1e6,
+    stealPercent: stealPercent(cpuBefore, cpuTicks()),
+  };
+}
+
+/** Runs of consecutive requests slower than `STALL_MS`, the worst `STALLS_KEPT`, in time order. */
+export function stallsOf(latencyByRequest: ArrayLike<number>, dueAt: (index: number) => string): Stall[] {
+  const stalls: (Stall & { first: number })[] = [];
+  let current: (Stall & { first: number }) | null = null;
+  for (let i = 0; i < latencyByRequest.length; i++) {
+    const ms = latencyByRequest[i]!;
+    if (ms < STALL_MS) {
+      current = null;
+      continue;
+    }
+    if (!current) stalls.push((current = { first: i, at: dueAt(i), requests: 0, maxMs: 0 }));
+    current = Object.assign(current, { requests: current.requests + 1, maxMs: Math.max(current.maxMs, ms) });
+  }
+  return stalls
+    .sort((a, b) => b.maxMs - a.maxMs)
+    .slice(0, STALLS_KEPT)
+    .sort((a, b) => a.first - b.first)
+    .map(({ at, requests, maxMs }) => ({ at, requests, maxMs }));
+}
+
+/** The machine's CPU ticks (all, steal) from /proc/stat; null where there is none. */
+function cpuTicks(): { total: number; steal: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+function stealPercent(before: ReturnType<typeof cpuTicks>, after: ReturnType<typeof cpuTicks>): number | null {
+  if (!before || !after || after.total === before.total) return null;
+  return (100 * (after.steal - before.steal)) / (after.total - before.total);
 }
 
 /** `rounds` paced rounds; each figure is the median over them (as `measure` reports autocannon's). */
@@ -81,6 +158,9 @@ export async function measurePaced(target: LoadTarget, plan: PacedPlan & { round
     maxMs: median(rounds.map((r) => r.maxMs)),
     failures: rounds.reduce((n, r) => n + r.failures, 0),
     requests: rounds.reduce((n, r) => n + r.requests, 0),
+    stalls: rounds.flatMap((r) => r.stalls),
+    loaderMaxDelayMs: Math.max(...rounds.map((r) => r.loaderMaxDelayMs)),
+    stealPercent: median(rounds.map((r) => r.stealPercent ?? 0)),
     rounds,
   };
 }

@@ -44,7 +44,11 @@ export function renderReport(r: BenchResults): string {
 
   if (r.halfLoad) {
     out.push('\np99 at half of peak load (open model: evenly spaced requests, latency from when each was due):');
-    for (const [name, h] of Object.entries(r.halfLoad)) out.push(`  ${name.padEnd(10)} ${fmt(h.targetRate, 0).padStart(6)} req/s offered → ${fmt(h.requestsPerSecond, 0)} req/s, p50 ${fmt(h.p50Ms)} ms, p99 ${fmt(h.p99Ms)} ms${h.maxMs === undefined ? '' : `, max ${fmt(h.maxMs)} ms`}${h.failures ? `, ${h.failures} failed` : ''}`);
+    for (const [name, h] of Object.entries(r.halfLoad)) {
+      out.push(`  ${name.padEnd(10)} ${fmt(h.targetRate, 0).padStart(6)} req/s offered → ${fmt(h.requestsPerSecond, 0)} req/s, p50 ${fmt(h.p50Ms)} ms, p99 ${fmt(h.p99Ms)} ms${h.maxMs === undefined ? '' : `, max ${fmt(h.maxMs)} ms`}${h.failures ? `, ${h.failures} failed` : ''}`);
+      if (h.loaderMaxDelayMs !== undefined) out.push(`    ${''.padEnd(10)} the loader's longest event-loop delay ${fmt(h.loaderMaxDelayMs)} ms${h.stealPercent === undefined ? '' : `, steal ${fmt(h.stealPercent)}%`}`);
+      for (const s of h.stalls ?? []) out.push(`    ${''.padEnd(10)} stall from ${s.at}: ${s.requests} requests over 100 ms, worst ${fmt(s.maxMs)} ms`);
+    }
   }
   if (r.backfill) {
     out.push('\nbackfill (the `npm run backfill` command line, a child process) beside its set-based SQL ceiling (same legacy data, fresh copy):');

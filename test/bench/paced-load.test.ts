@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pacedRound } from '../../bench/paced-load.js';
+import { pacedRound, stallsOf } from '../../bench/paced-load.js';
 
 /**
  * The bench's half-load latency (`bench/paced-load.ts`) measures each request
@@ -46,4 +46,24 @@ it('counts a stall for every request it delayed, from the instant each was due',
   expect(figures.p99Ms).toBeGreaterThanOrEqual(HOLD_MS / 2);
   // Most requests were not delayed by it.
   expect(figures.p50Ms).toBeLessThan(HOLD_MS / 4);
+  // And the round says where: one stall, from the held request (the fifth, due 40 ms in), of the requests over 100 ms.
+  expect(figures.stalls).toHaveLength(1);
+  const [stall] = figures.stalls;
+  expect(stall!.maxMs).toBe(figures.maxMs);
+  expect(stall!.requests).toBeGreaterThanOrEqual(25);
+  expect(stall!.requests).toBeLessThanOrEqual(45);
+  expect(Date.parse(stall!.at)).toBeLessThan(Date.now());
+});
+
+it('keeps the worst stalls of a round, in the order they happened', () => {
+  const latencies = [1, 150, 120, 2, 500, 3, 110, 1, 300, 200, 900, 1, 130, 1, 101];
+  const stalls = stallsOf(latencies, (i) => `t${i}`);
+  // Runs: t1 (2 requests, worst 150), t4 (500), t6 (110), t8 (3, 900), t12 (130), t14 (101): the five worst drop t14's.
+  expect(stalls).toEqual([
+    { at: 't1', requests: 2, maxMs: 150 },
+    { at: 't4', requests: 1, maxMs: 500 },
+    { at: 't6', requests: 1, maxMs: 110 },
+    { at: 't8', requests: 3, maxMs: 900 },
+    { at: 't12', requests: 1, maxMs: 130 },
+  ]);
 });
