@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { freePort, spawnChild, waitUntil, type Child } from './child-processes.js';
 import { npmScriptCommand } from './npm-script.js';
 
@@ -59,7 +59,7 @@ export async function startOurs(root: string, databaseUrl: string, path: ReadPat
   // `npm start`'s command line, node flags included.
   const [, ...nodeArgs] = npmScriptCommand(root, 'start', ['node', '--import', 'tsx', 'src/cli/start.ts']);
   const gcLog = gcTraceFile(root, path);
-  const child = spawnChild(`ours (${path})`, process.execPath, gcLog ? ['--trace-gc', ...nodeArgs] : nodeArgs, {
+  const child = spawnChild(`ours (${path})`, process.execPath, gcLog ? ['--trace-gc', `--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${dirname(gcLog)}`, ...nodeArgs] : nodeArgs, {
     cwd: root,
     env: ourEnvironment(databaseUrl, port, path),
     ...(gcLog && { onStdout: (chunk: string) => appendFileSync(gcLog, chunk) }),
@@ -74,7 +74,8 @@ export async function startOurs(root: string, databaseUrl: string, path: ReadPat
  * appended to `<dir>/<checkout>-<read path>.gc.log` (times are milliseconds
  * since the process started, which the file's first line gives as a wall
  * clock), to lay beside the half load's stalls (and PostgreSQL's log, which
- * bench-postgres.ts writes to the same directory).
+ * bench-postgres.ts writes to the same directory). `kill -USR2 <pid>` then
+ * writes a heap snapshot of that server to the directory.
  */
 function gcTraceFile(root: string, path: ReadPath): string | null {
   const dir = process.env.BENCH_TRACE;

@@ -71,7 +71,8 @@ export function guardClient(client: pg.ClientBase): void {
       () => run(config, params),
       () => run(config, params),
     );
-    previous = result.catch(() => undefined);
+    // Settled with nothing: the chain must not hold the answer (an idle connection would keep its last rows alive).
+    previous = result.then(nothing, nothing);
     if (!done) return result;
     result.then(
       (value) => done(null, value),
@@ -80,6 +81,8 @@ export function guardClient(client: pg.ClientBase): void {
     return undefined;
   }) as unknown as typeof client.query;
 }
+
+const nothing = (): undefined => undefined;
 
 /** Why `client` cannot be used any more (its connection failed, or did not answer in time); undefined while it is usable. */
 export function connectionFailureOf(client: pg.ClientBase): Error | undefined {
