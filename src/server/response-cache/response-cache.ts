@@ -14,7 +14,8 @@ export const DEFAULT_RESPONSE_CACHE_LIMITS: ResponseCacheLimits = { maxUsers: 10
 
 interface Entry {
   readonly validator: string;
-  readonly result: ExecutionResult;
+  /** The response text of the answer (`{"data":…}`): the answer is kept as this one string, not as its objects. */
+  readonly text: string;
   readonly bytes: number;
 }
 
@@ -31,11 +32,18 @@ interface UserAnswers {
  * on its own, so several processes and a read replica need nothing more.
  * Bounded by users, entries per user and bytes (many documents or variables
  * from one caller evict that caller's older answers, then other users').
+ *
+ * An answer is kept as its response text only, one flat string, not as the
+ * few hundred objects of its result: the cache is long-lived, so everything
+ * in it sits in the old generation and every full collection marks it again
+ * (thousands of users' answers as objects were a large part of the 250–400
+ * ms of marking behind the half-load stalls of bench/README.md). A hit is
+ * sent as that text; its `data` is parsed only if something reads it.
  */
 export class ResponseCache {
   /** Users, least recently read out first; each weighs its answers' bytes. */
   private readonly users: LRUCache<string, UserAnswers>;
-  /** The response text of each kept answer's data, built once: serialising the tree again was a fifth of a hit's CPU. */
+  /** The response text of each answer served (or kept) whose data is this object: serialising the tree again was a fifth of a hit's CPU. */
   private readonly texts = new WeakMap<object, string>();
 
   constructor(private readonly limits: ResponseCacheLimits = DEFAULT_RESPONSE_CACHE_LIMITS) {
@@ -49,7 +57,9 @@ export class ResponseCache {
     // Most recently read last among the user's answers (the cache orders users).
     answers.entries.delete(key);
     answers.entries.set(key, entry);
-    return entry.result;
+    const data = lazyData(entry.text);
+    this.texts.set(data, entry.text);
+    return { data };
   }
 
   set(userId: string, key: string, validator: string, result: ExecutionResult): void {
@@ -67,7 +77,7 @@ export class ResponseCache {
     };
     drop(key);
     if (bytes <= this.limits.maxBytes) {
-      entries.set(key, { validator, result, bytes });
+      entries.set(key, { validator, text, bytes });
       total += bytes;
       while (entries.size > this.limits.maxEntriesPerUser) drop(entries.keys().next().value!);
       if (result.data) this.texts.set(result.data, text);
@@ -98,4 +108,28 @@ export class ResponseCache {
     for (const answers of this.users.values()) entries += answers.entries.size;
     return { users: this.users.size, entries, bytes: this.users.calculatedSize };
   }
+}
+
+/**
+ * The `data` of a kept answer, as an object that parses `text` the first
+ * time anything reads it. The response goes out as `text` itself
+ * (`serialised`), so on that path it is never parsed; any other reader (a
+ * plugin, a test, `JSON.stringify`) sees the answer's data as kept. Read-only,
+ * as a kept answer is.
+ */
+function lazyData(text: string): Record<string, unknown> {
+  let parsed: Record<string, unknown> | undefined;
+  const data = () => (parsed ??= (JSON.parse(text) as { data: Record<string, unknown> }).data);
+  return new Proxy({} as Record<string, unknown>, {
+    get: (_, key) => Reflect.get(data(), key),
+    has: (_, key) => Reflect.has(data(), key),
+    ownKeys: () => Reflect.ownKeys(data()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(data(), key);
+      return descriptor && { ...descriptor, writable: false, configurable: true };
+    },
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
 }

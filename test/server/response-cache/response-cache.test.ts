@@ -1,4 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { jest } from '@jest/globals';
 import { ResponseCache } from '../../../src/server/response-cache/response-cache.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 /** Hostile callers (many documents or variables, many users) must not grow the kept answers without bound. */
 describe('ResponseCache bounds', () => {
@@ -66,5 +72,58 @@ describe('ResponseCache bounds', () => {
     cache.set('u', 'k', 'v2', answer(2));
     expect(cache.size()).toEqual({ users: 1, entries: 1, bytes: bytesOf(2) });
     expect(cache.get('u', 'k', 'v2')).toEqual(answer(2));
+  });
+});
+
+/**
+ * A kept answer lives as long as the process: as objects, every full
+ * collection would mark them all again (the half-load stalls of
+ * bench/README.md). It is kept as its response text alone.
+ */
+describe('ResponseCache keeps answers as text', () => {
+  const answer = () => ({ data: { activeProgram: { id: 'p1', name: 'Strength', workouts: [{ id: 'w1', name: 'Upper', exercises: [] }] } } });
+
+  it('does not keep the objects of the answer it was given', async () => {
+    const cache = new ResponseCache({ maxUsers: 10, maxEntriesPerUser: 4, maxBytes: 1e6 });
+    let kept: ReturnType<typeof answer> | undefined = answer();
+    const ref = new WeakRef(kept.data);
+    cache.set('u', 'k', 'v', kept);
+    kept = undefined;
+    for (let i = 0; i < 5 && ref.deref(); i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(ref.deref()).toBeUndefined();
+    expect(cache.get('u', 'k', 'v')).toEqual(answer());
+  });
+
+  it('sends a hit as the kept text, without parsing it', () => {
+    const cache = new ResponseCache({ maxUsers: 10, maxEntriesPerUser: 4, maxBytes: 1e6 });
+    cache.set('u', 'k', 'v', answer());
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const hit = cache.get('u', 'k', 'v')!;
+      expect(cache.serialised(hit)).toBe(JSON.stringify(answer()));
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it("a hit's data reads as the answer did, and cannot be changed", () => {
+    const cache = new ResponseCache({ maxUsers: 10, maxEntriesPerUser: 4, maxBytes: 1e6 });
+    cache.set('u', 'k', 'v', answer());
+    const hit = cache.get('u', 'k', 'v')! as ReturnType<typeof answer>;
+    expect(JSON.stringify(hit)).toBe(JSON.stringify(answer()));
+    expect(Object.keys(hit.data)).toEqual(['activeProgram']);
+    expect('activeProgram' in hit.data).toBe(true);
+    expect(hit.data.activeProgram.workouts[0]!.name).toBe('Upper');
+    expect(() => {
+      'use strict';
+      (hit.data as Record<string, unknown>).activeProgram = null;
+    }).toThrow(TypeError);
+    expect(hit.data.activeProgram.name).toBe('Strength');
+    // Each hit is its own: another request's reading does not share objects with it.
+    expect((cache.get('u', 'k', 'v') as ReturnType<typeof answer>).data.activeProgram).not.toBe(hit.data.activeProgram);
   });
 });
