@@ -215,9 +215,18 @@ export function scheduleModels(programId: string, content: ProgramContent): read
   return remembered(scheduleEntriesOf, content, programId, () => scheduleOf(programId, content, workoutModels(programId, content)));
 }
 
-/** Sets with their ids, `<ownerId>/<index>`. */
+/**
+ * Sets with their ids, `<ownerId>/<index>`. Built field by field, not by
+ * spreading the stored set: a spread copy takes its hidden class from the
+ * source, and once a field has held both small integers and fractions
+ * (`weightKg` 60 and 62.5) V8 gave nearly every copy a hidden class of its
+ * own — a quarter of a million of them in a server holding 3,000 versions,
+ * each marked by every full collection. A literal shares one.
+ */
 export function prescribedSets(ownerId: string, sets: readonly SetPrescription[]): readonly SetPrescriptionModel[] {
-  return remembered(setsOf, sets, ownerId, () => sets.map((set, index) => ({ ...set, id: `${ownerId}/${index}` })));
+  return remembered(setsOf, sets, ownerId, () =>
+    sets.map((set, index) => ({ reps: set.reps, repsMax: set.repsMax, weightKg: set.weightKg, restSeconds: set.restSeconds, id: `${ownerId}/${index}` })),
+  );
 }
 
 /** The id an exercise has as a snapshot in a version. */
