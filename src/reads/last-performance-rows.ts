@@ -6,7 +6,7 @@ import { pgArray } from '../db/pg-array.js';
 import type { ParsedExposedId } from '../domain/exposed-ids.js';
 import type { WantedExercise } from './compose-read-path.js';
 import type { LastPerformances } from './last-performance-cache.js';
-import { withExposedExercise, type ExercisePerformanceModel } from '../models/read-models.js';
+import { withExposedExercise, type ExercisePerformanceModel, type PerformedSetModel, type SessionModel } from '../models/read-models.js';
 
 /**
  * The wanted exercises as rows `w(wanted_id, exercise_id, any_program, program_id)`
@@ -81,36 +81,73 @@ const lastPerformanceRow = setRow.extend({
 /** A row of a statement wrapped by `WITH_HISTORY_WATERMARK`; the likelier shape first. */
 export const lastPerformanceOrWatermarkRow = z.union([lastPerformanceRow, z.object({ history_watermark: z.string(), wanted_id: z.null() })]);
 
-/** Rows ordered by wanted id then set → one performance per wanted id, with its first `maxSetsPerPerformance` sets. */
+/**
+ * Rows ordered by wanted id then set → one performance per wanted id, with
+ * its first `maxSetsPerPerformance` sets. What the rows repeat is built once
+ * and shared: a session that holds the last performance of several exercises
+ * (a workout's exercises are usually all last done in one session) is one
+ * model, and a set's session id and exercise are those of its session and of
+ * the set before it. Performances are kept by the process between requests
+ * (LastPerformanceCache), so every full collection marks them: the workout
+ * screen's 42 exercises came from a handful of sessions, each repeated
+ * per exercise, strings and dates included.
+ */
 export function groupPerformances(rows: readonly z.output<typeof lastPerformanceOrWatermarkRow>[]): LastPerformances {
-  const sets = new Map<string, ReturnType<typeof toPerformedSetModel>[]>();
+  const sets = new Map<string, PerformedSetModel[]>();
+  const sessions = new Map<string, SessionModel>();
   const result = new Map<string, ExercisePerformanceModel>();
+  let previous: { row: LastPerformanceRow; set: PerformedSetModel } | null = null;
   for (const r of rows) {
     if (r.wanted_id === null) continue;
     const list = sets.get(r.wanted_id);
+    if (list && list.length >= HISTORY_LIMITS.maxSetsPerPerformance) continue;
+    const session = sessions.get(r.s_id) ?? sessionOf(r, sessions);
+    const set = setOf(r, session, previous);
+    previous = { row: r, set };
     if (list) {
-      if (list.length < HISTORY_LIMITS.maxSetsPerPerformance) list.push(withExposedExercise(toPerformedSetModel(r), r.s_program_id));
+      list.push(set);
       continue;
     }
-    const own = [withExposedExercise(toPerformedSetModel(r), r.s_program_id)];
+    const own = [set];
     sets.set(r.wanted_id, own);
-    result.set(r.wanted_id, {
-      exerciseId: r.wanted_id,
-      sets: own,
-      session: {
-        id: r.s_id,
-        userId: r.s_user_id,
-        programId: r.s_program_id,
-        workoutId: r.s_workout_id,
-        workoutNameSnapshot: r.s_workout_name_snapshot,
-        startedAt: r.s_started_at,
-        completedAt: r.s_completed_at,
-        programVersionId: r.s_program_version_id,
-        workoutVersionId: r.s_workout_version_id,
-      },
-    });
+    result.set(r.wanted_id, { exerciseId: r.wanted_id, sets: own, session });
   }
   const [first] = rows;
   if (!first) throw new Error('a last-performance statement returns at least its watermark row');
   return { historyWatermark: first.history_watermark, performances: result };
+}
+
+type LastPerformanceRow = z.output<typeof lastPerformanceRow>;
+
+function sessionOf(r: LastPerformanceRow, sessions: Map<string, SessionModel>): SessionModel {
+  const session: SessionModel = {
+    id: r.s_id,
+    userId: sessions.values().next().value?.userId ?? r.s_user_id,
+    programId: r.s_program_id,
+    workoutId: r.s_workout_id,
+    workoutNameSnapshot: r.s_workout_name_snapshot,
+    startedAt: r.s_started_at,
+    completedAt: r.s_completed_at,
+    programVersionId: r.s_program_version_id,
+    workoutVersionId: r.s_workout_version_id,
+  };
+  sessions.set(r.s_id, session);
+  return session;
+}
+
+/** The row's set, with its session's id, and the exercise of the set before it when the row repeats it. */
+function setOf(r: LastPerformanceRow, session: SessionModel, previous: { row: LastPerformanceRow; set: PerformedSetModel } | null): PerformedSetModel {
+  const same = previous !== null && previous.row.exercise_id === r.exercise_id && previous.row.s_program_id === r.s_program_id;
+  // A literal, not a spread of the row's model: one hidden class for every set (see `prescribedSets`).
+  return {
+    id: r.id,
+    sessionId: session.id,
+    exerciseId: same ? previous.set.exerciseId : withExposedExercise(toPerformedSetModel(r), r.s_program_id).exerciseId,
+    exerciseName: previous !== null && previous.set.exerciseName === r.exercise_name ? previous.set.exerciseName : r.exercise_name,
+    setNumber: r.set_number,
+    reps: r.reps,
+    weightKg: r.weight_kg,
+    rpe: r.rpe,
+    completedAt: r.completed_at,
+  };
 }
