@@ -113,22 +113,23 @@ export async function pacedRound(target: LoadTarget, plan: PacedPlan): Promise<P
 
 /** Runs of consecutive requests slower than `STALL_MS`, the worst `STALLS_KEPT`, in time order. */
 export function stallsOf(latencyByRequest: ArrayLike<number>, dueAt: (index: number) => string): Stall[] {
-  const stalls: (Stall & { first: number })[] = [];
-  let current: (Stall & { first: number }) | null = null;
+  const stalls: { first: number; requests: number; maxMs: number }[] = [];
+  let current: (typeof stalls)[number] | null = null;
   for (let i = 0; i < latencyByRequest.length; i++) {
     const ms = latencyByRequest[i]!;
     if (ms < STALL_MS) {
       current = null;
       continue;
     }
-    if (!current) stalls.push((current = { first: i, at: dueAt(i), requests: 0, maxMs: 0 }));
-    current = Object.assign(current, { requests: current.requests + 1, maxMs: Math.max(current.maxMs, ms) });
+    if (!current) stalls.push((current = { first: i, requests: 0, maxMs: 0 }));
+    current.requests += 1;
+    current.maxMs = Math.max(current.maxMs, ms);
   }
   return stalls
     .sort((a, b) => b.maxMs - a.maxMs)
     .slice(0, STALLS_KEPT)
     .sort((a, b) => a.first - b.first)
-    .map(({ at, requests, maxMs }) => ({ at, requests, maxMs }));
+    .map(({ first, requests, maxMs }) => ({ at: dueAt(first), requests, maxMs }));
 }
 
 /** The machine's CPU ticks (all, steal) from /proc/stat; null where there is none. */
@@ -160,7 +161,8 @@ export async function measurePaced(target: LoadTarget, plan: PacedPlan & { round
     requests: rounds.reduce((n, r) => n + r.requests, 0),
     stalls: rounds.flatMap((r) => r.stalls),
     loaderMaxDelayMs: Math.max(...rounds.map((r) => r.loaderMaxDelayMs)),
-    stealPercent: median(rounds.map((r) => r.stealPercent ?? 0)),
+    // Unknown (no /proc/stat) stays unknown, not 0%.
+    stealPercent: rounds.some((r) => r.stealPercent !== null) ? median(rounds.flatMap((r) => (r.stealPercent === null ? [] : [r.stealPercent]))) : null,
     rounds,
   };
 }

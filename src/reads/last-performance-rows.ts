@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { SET_COLUMNS, setRow, timestamp } from '../db/rows.js';
 import { HISTORY_LIMITS } from '../domain/history-limits.js';
-import { toPerformedSetModel } from '../store/session-store.js';
 import { pgArray } from '../db/pg-array.js';
-import type { ParsedExposedId } from '../domain/exposed-ids.js';
+import { exposedIdIn, type ParsedExposedId } from '../domain/exposed-ids.js';
 import type { WantedExercise } from './compose-read-path.js';
 import type { LastPerformances } from './last-performance-cache.js';
-import { withExposedExercise, type ExercisePerformanceModel, type PerformedSetModel, type SessionModel } from '../models/read-models.js';
+import type { ExercisePerformanceModel, PerformedSetModel, SessionModel } from '../models/read-models.js';
 
 /**
  * The wanted exercises as rows `w(wanted_id, exercise_id, any_program, program_id)`
@@ -142,7 +141,8 @@ function setOf(r: LastPerformanceRow, session: SessionModel, previous: { row: La
   return {
     id: r.id,
     sessionId: session.id,
-    exerciseId: same ? previous.set.exerciseId : withExposedExercise(toPerformedSetModel(r), r.s_program_id).exerciseId,
+    // As `withExposedExercise` shows it: qualified by the session's program where it is a legacy id.
+    exerciseId: same ? previous.set.exerciseId : r.exercise_id === null ? null : exposedIdIn(r.s_program_id, r.exercise_id),
     exerciseName: previous !== null && previous.set.exerciseName === r.exercise_name ? previous.set.exerciseName : r.exercise_name,
     setNumber: r.set_number,
     reps: r.reps,

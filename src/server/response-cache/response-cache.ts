@@ -36,8 +36,8 @@ interface UserAnswers {
  * An answer is kept as its response text only, one flat string, not as the
  * few hundred objects of its result: the cache is long-lived, so everything
  * in it sits in the old generation and every full collection marks it again
- * (thousands of users' answers as objects were a large part of the 250–400
- * ms of marking behind the half-load stalls of bench/README.md). A hit is
+ * (about 750 objects per user kept, a part of what the 250–400 ms of marking
+ * behind the half-load stalls of bench/README.md walked). A hit is
  * sent as that text; its `data` is parsed only if something reads it.
  */
 export class ResponseCache {
