@@ -46,9 +46,18 @@ export interface ScheduleEntryModel {
  * return, so both give the same ids for the same data.
  */
 
-/** A prescribed set with its id: `<id of the exercise or exercise snapshot>/<0-based index>`. */
+/**
+ * A prescribed set, with what its id is made of: the id of the exercise or
+ * exercise snapshot it belongs to and its 0-based index (`setPrescriptionId`
+ * joins them, `<ownerId>/<index>`, when a client asks). Not the joined id
+ * itself: the models of every cached version live as long as the process,
+ * and a kept id was two concatenated strings per set — half a million
+ * objects in a server holding 3,000 versions, each marked by every full
+ * collection — for a field the workout screen does not ask for.
+ */
 export interface SetPrescriptionModel extends SetPrescription {
-  readonly id: string;
+  readonly ownerId: string;
+  readonly index: number;
 }
 
 export interface ExerciseSnapshotModel {
@@ -216,18 +225,21 @@ export function scheduleModels(programId: string, content: ProgramContent): read
 }
 
 /**
- * Sets with their ids, `<ownerId>/<index>`. Built field by field, not by
- * spreading the stored set: a spread copy takes its hidden class from the
- * source, and once a field has held both small integers and fractions
- * (`weightKg` 60 and 62.5) V8 gave nearly every copy a hidden class of its
- * own — a quarter of a million of them in a server holding 3,000 versions,
- * each marked by every full collection. A literal shares one.
+ * Sets as models. Built field by field, not by spreading the stored set: a
+ * spread copy takes its hidden class from the source, and once a field has
+ * held both small integers and fractions (`weightKg` 60 and 62.5) V8 gave
+ * nearly every copy a hidden class of its own — a quarter of a million of
+ * them in a server holding 3,000 versions, each marked by every full
+ * collection. A literal shares one. The id is not kept (see `SetPrescriptionModel`).
  */
 export function prescribedSets(ownerId: string, sets: readonly SetPrescription[]): readonly SetPrescriptionModel[] {
   return remembered(setsOf, sets, ownerId, () =>
-    sets.map((set, index) => ({ reps: set.reps, repsMax: set.repsMax, weightKg: set.weightKg, restSeconds: set.restSeconds, id: `${ownerId}/${index}` })),
+    sets.map((set, index) => ({ reps: set.reps, repsMax: set.repsMax, weightKg: set.weightKg, restSeconds: set.restSeconds, ownerId, index })),
   );
 }
+
+/** A prescribed set's id as clients see it: `<ownerId>/<index>`. */
+export const setPrescriptionId = (set: SetPrescriptionModel): string => `${set.ownerId}/${set.index}`;
 
 /** The id an exercise has as a snapshot in a version. */
 export const exerciseSnapshotId = (versionId: string, exerciseId: string): string => `${versionId}/${exerciseId}`;

@@ -2,7 +2,7 @@ import { diffVersions } from '../../domain/diff-versions.js';
 import { exposedContent } from '../../domain/exposed-ids.js';
 import type { ProgramContent } from '../../domain/program.js';
 import { isUuid } from '../../domain/uuid.js';
-import { prescribedSets, scheduleModels, scheduleSnapshots, workoutModels, workoutSnapshots } from '../../models/read-models.js';
+import { prescribedSets, scheduleModels, scheduleSnapshots, setPrescriptionId, workoutModels, workoutSnapshots } from '../../models/read-models.js';
 import { versionChangesModel } from '../../reads/version-changes-model.js';
 import { found, pageSizeArgument } from '../arguments.js';
 import { requireCaller, type GraphQLContext } from '../context.js';
@@ -52,5 +52,8 @@ export const programResolvers: Resolvers = {
   },
   ExerciseSnapshot: {
     lastPerformance: (exercise, _, ctx) => requireCaller(ctx).reads.lastPerformance(exercise.exerciseId),
+  },
+  SetPrescription: {
+    id: setPrescriptionId,
   },
 };
