@@ -46,13 +46,15 @@ it('counts a stall for every request it delayed, from the instant each was due',
   expect(figures.p99Ms).toBeGreaterThanOrEqual(HOLD_MS / 2);
   // Most requests were not delayed by it.
   expect(figures.p50Ms).toBeLessThan(HOLD_MS / 4);
-  // And the round says where: one stall, from the held request (the fifth, due 40 ms in), of the requests over 100 ms.
-  expect(figures.stalls).toHaveLength(1);
-  const [stall] = figures.stalls;
-  expect(stall!.maxMs).toBe(figures.maxMs);
+  // And the round says where: a stall from the held request (the fifth, due 40 ms in), of the requests over 100 ms.
+  // On a busy machine the catch-up after it can leave a request or two just over 100 ms of their own: nothing more.
+  const stall = figures.stalls.find((s) => s.maxMs === figures.maxMs);
+  expect(stall).toBeDefined();
   expect(stall!.requests).toBeGreaterThanOrEqual(25);
   expect(stall!.requests).toBeLessThanOrEqual(45);
   expect(Date.parse(stall!.at)).toBeLessThan(Date.now());
+  const others = figures.stalls.filter((s) => s !== stall);
+  expect(others.reduce((n, s) => n + s.requests, 0)).toBeLessThanOrEqual(3);
 });
 
 it('keeps the worst stalls of a round, in the order they happened', () => {
