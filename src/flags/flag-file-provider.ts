@@ -2,7 +2,7 @@ import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { FlagdProvider } from '@openfeature/flagd-provider';
-import { ProviderEvents, type EvaluationContext, type JsonValue, type Logger as FeatureLogger, type Provider, type ResolutionDetails } from '@openfeature/server-sdk';
+import { OpenFeatureEventEmitter, ProviderEvents, type EvaluationContext, type JsonValue, type Logger as FeatureLogger, type Provider, type ResolutionDetails } from '@openfeature/server-sdk';
 import type { Logger } from 'pino';
 import { FlagFileError, readFlagFile } from './flag-file.js';
 
@@ -32,6 +32,12 @@ export interface FlagFileOptions {
 export class FlagFileProvider implements Provider {
   readonly metadata = { name: 'flag file (flagd in-process)' } as const;
   readonly runsOn = 'server';
+  /**
+   * `ConfigurationChanged` whenever what evaluations answer may have changed:
+   * flagd loaded a change, or the fallback below came or went. The flag
+   * evaluator keeps each user's flags until then.
+   */
+  readonly events = new OpenFeatureEventEmitter();
   /** The last good file, evaluated by flagd's own engine, while flagd's provider may hold something else. */
   private fallback: FlagdCore | null = null;
   /** A good file was read while the fallback was in use: drop the fallback once flagd has loaded a change. */
@@ -65,10 +71,12 @@ export class FlagFileProvider implements Provider {
       unwatchFile(absolute);
       throw new FlagFileError(absolute, `flagd could not load it (${(error as Error).message || 'no reason given'})`);
     }
-    flagd.events.addHandler(ProviderEvents.ConfigurationChanged, () => {
-      if (!provider.recovered) return;
-      provider.recovered = false;
-      provider.fallback = null;
+    flagd.events.addHandler(ProviderEvents.ConfigurationChanged, (details) => {
+      if (provider.recovered) {
+        provider.recovered = false;
+        provider.fallback = null;
+      }
+      provider.events.emit(ProviderEvents.ConfigurationChanged, details);
     });
     return provider;
   }
@@ -115,6 +123,7 @@ export class FlagFileProvider implements Provider {
       this.lastRead = error.message;
       this.fallback ??= engineWith(this.lastGood);
       this.recovered = false;
+      this.events.emit(ProviderEvents.ConfigurationChanged);
       this.options.log.error({ flagsFile: this.path, problem: error.problem }, `${error.message}: keeping the last good flags until the file is fixed`);
       this.options.onInvalid?.(error);
       return;
@@ -124,6 +133,7 @@ export class FlagFileProvider implements Provider {
       // Serve the good file now; flagd's provider reads it in a moment (its listener runs after this one).
       this.fallback = engineWith(text);
       this.recovered = true;
+      this.events.emit(ProviderEvents.ConfigurationChanged);
     }
     this.options.log.info({ flagsFile: this.path }, `flag file ${this.path} reloaded`);
   }

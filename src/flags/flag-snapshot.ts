@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { OpenFeature, type Client, type EvaluationContext, type Provider } from '@openfeature/server-sdk';
+import { OpenFeature, ProviderEvents, type Client, type EvaluationContext, type Provider } from '@openfeature/server-sdk';
+import { LRUCache } from 'lru-cache';
 import { EnvFlagProvider } from './env-flag-provider.js';
 import { isLegal, normaliseFlags, type LegalPhase, type NormalisationObserver } from './legal-phase.js';
 
@@ -27,13 +28,34 @@ export interface FlagRollouts {
 
 export type FlagEvaluator = (userId: string | null) => Promise<FlagSnapshot>;
 
+/** Users whose flags are kept between their requests (the least recently seen make room). */
+export const KEPT_FLAG_USERS = 50_000;
+/**
+ * How long a user's kept flags serve at most, even if the provider reports
+ * no change: the bound for a provider that misses one, or a flag file rule
+ * that depends on the time.
+ */
+export const KEPT_FLAGS_MS = 60_000;
+
 /**
  * Registers the provider (the environment's unless another is given) under a
  * domain of its own (several apps may share a process in tests) and returns
  * the per-request evaluator. A provider that evaluates per user at run time
  * (a flag file, a flag service) can hand one request a combination outside
  * the four legal phases: it is normalised to the nearest safe one and
- * reported to `onNormalised`.
+ * reported to `onNormalised` (once per user while the flags stay as they
+ * are, where they are kept; see below).
+ *
+ * A user's flags are kept between requests when the provider says when they
+ * change: the environment's never do; a provider with OpenFeature events
+ * (the flag file's) reports `ConfigurationChanged`, which drops every kept
+ * answer, as does `KEPT_FLAGS_MS`. Evaluating three flags through the
+ * OpenFeature client cost a tenth of a millisecond per request, and its
+ * promise chains were the largest share of what survived a minor
+ * collection, which is what makes full collections come often (`npm run
+ * profile` with a heap sampling, bench/README.md). A provider without
+ * events is asked on every request, as is any evaluation that reported an
+ * error (never kept).
  */
 export function createFlagEvaluator(
   rollouts: FlagRollouts,
@@ -43,17 +65,35 @@ export function createFlagEvaluator(
   const domain = `training-subgraph-${randomUUID()}`;
   OpenFeature.setProvider(domain, provider);
   const client: Client = OpenFeature.getClient(domain);
-  return async (userId) => {
+  const evaluate = async (userId: string | null): Promise<{ snapshot: FlagSnapshot; keepable: boolean }> => {
     const context: EvaluationContext = userId ? { targetingKey: userId } : {};
     const [writes, reads, legacy] = await Promise.all([
-      client.getBooleanValue(FLAG.versioningWrites, false, context),
-      client.getBooleanValue(FLAG.versioningReads, false, context),
-      client.getBooleanValue(FLAG.legacyJsonWrites, true, context),
+      client.getBooleanDetails(FLAG.versioningWrites, false, context),
+      client.getBooleanDetails(FLAG.versioningReads, false, context),
+      client.getBooleanDetails(FLAG.legacyJsonWrites, true, context),
     ]);
-    const evaluated = { versioningWrites: writes, versioningReads: reads, legacyJsonWrites: legacy };
+    const evaluated = { versioningWrites: writes.value, versioningReads: reads.value, legacyJsonWrites: legacy.value };
     const normalised = normaliseFlags(evaluated);
     if (!isLegal(evaluated)) onNormalised({ userId, evaluated, normalised });
-    return normalised;
+    return { snapshot: normalised, keepable: !writes.errorCode && !reads.errorCode && !legacy.errorCode };
+  };
+  if (!(provider instanceof EnvFlagProvider) && !provider.events) return async (userId) => (await evaluate(userId)).snapshot;
+
+  const kept = new LRUCache<string, FlagSnapshot>({ max: KEPT_FLAG_USERS, ttl: KEPT_FLAGS_MS });
+  /** Moves on at every change, so that an evaluation that began before one is not kept after it. */
+  let generation = 0;
+  provider.events?.addHandler(ProviderEvents.ConfigurationChanged, () => {
+    generation++;
+    kept.clear();
+  });
+  return async (userId) => {
+    const key = userId ?? '';
+    const hit = kept.get(key);
+    if (hit) return hit;
+    const began = generation;
+    const { snapshot, keepable } = await evaluate(userId);
+    if (keepable && began === generation) kept.set(key, snapshot);
+    return snapshot;
   };
 }
 
