@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OpenFeature, ProviderEvents, type Client, type EvaluationContext, type Provider } from '@openfeature/server-sdk';
+import { ErrorCode, OpenFeature, ProviderEvents, type Client, type EvaluationContext, type EvaluationDetails, type Provider } from '@openfeature/server-sdk';
 import { LRUCache } from 'lru-cache';
 import { EnvFlagProvider } from './env-flag-provider.js';
 import { isLegal, normaliseFlags, type LegalPhase, type NormalisationObserver } from './legal-phase.js';
@@ -49,13 +49,14 @@ export const KEPT_FLAGS_MS = 60_000;
  * A user's flags are kept between requests when the provider says when they
  * change: the environment's never do; a provider with OpenFeature events
  * (the flag file's) reports `ConfigurationChanged`, which drops every kept
- * answer, as does `KEPT_FLAGS_MS`. Evaluating three flags through the
+ * answer (as do `Ready`, `Stale` and `Error`: a flag service reconnected or
+ * lost), as does `KEPT_FLAGS_MS`. Evaluating three flags through the
  * OpenFeature client cost a tenth of a millisecond per request, and its
  * promise chains were the largest share of what survived a minor
  * collection, which is what makes full collections come often (`npm run
  * profile` with a heap sampling, bench/README.md). A provider without
  * events is asked on every request, as is any evaluation that reported an
- * error (never kept).
+ * error other than a flag the provider does not have (never kept).
  */
 export function createFlagEvaluator(
   rollouts: FlagRollouts,
@@ -75,17 +76,20 @@ export function createFlagEvaluator(
     const evaluated = { versioningWrites: writes.value, versioningReads: reads.value, legacyJsonWrites: legacy.value };
     const normalised = normaliseFlags(evaluated);
     if (!isLegal(evaluated)) onNormalised({ userId, evaluated, normalised });
-    return { snapshot: normalised, keepable: !writes.errorCode && !reads.errorCode && !legacy.errorCode };
+    return { snapshot: normalised, keepable: [writes, reads, legacy].every(answersUntilChanged) };
   };
   if (!(provider instanceof EnvFlagProvider) && !provider.events) return async (userId) => (await evaluate(userId)).snapshot;
 
   const kept = new LRUCache<string, FlagSnapshot>({ max: KEPT_FLAG_USERS, ttl: KEPT_FLAGS_MS });
   /** Moves on at every change, so that an evaluation that began before one is not kept after it. */
   let generation = 0;
-  provider.events?.addHandler(ProviderEvents.ConfigurationChanged, () => {
-    generation++;
-    kept.clear();
-  });
+  // A change of flags, and any change of the provider's state (a flag service reconnected, or lost).
+  for (const event of [ProviderEvents.ConfigurationChanged, ProviderEvents.Ready, ProviderEvents.Stale, ProviderEvents.Error]) {
+    provider.events?.addHandler(event, () => {
+      generation++;
+      kept.clear();
+    });
+  }
   return async (userId) => {
     const key = userId ?? '';
     const hit = kept.get(key);
@@ -95,6 +99,15 @@ export function createFlagEvaluator(
     if (keepable && began === generation) kept.set(key, snapshot);
     return snapshot;
   };
+}
+
+/**
+ * An evaluation to keep: one without error, or a flag the provider does not
+ * have (a key left out of the flag file takes its default until the file
+ * changes, which the provider reports). Any other error is asked again.
+ */
+function answersUntilChanged(details: EvaluationDetails<boolean>): boolean {
+  return details.errorCode === undefined || details.errorCode === ErrorCode.FLAG_NOT_FOUND;
 }
 
 /** The default of each flag, as an operator would type it. */

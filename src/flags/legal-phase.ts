@@ -70,7 +70,7 @@ export function reportNormalisations(log: Logger, counter: { inc(labels: { from:
     counter.inc({ from, to });
     log.warn(
       { userId, evaluatedFlags: evaluated, normalisedFlags: flagsOf(normalised), from, to },
-      `flag combination ${from} is not a legal phase: normalised to ${to} for this request (no write is dropped)`,
+      `flag combination ${from} is not a legal phase: normalised to ${to} for this user's requests (no write is dropped)`,
     );
   };
 }

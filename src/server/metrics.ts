@@ -34,7 +34,7 @@ export class Metrics {
 
   readonly flagNormalisations = new Counter({
     name: 'training_flag_normalisations_total',
-    help: 'Requests whose flags, as the provider evaluated them, were not a legal phase and were normalised to the nearest safe one: by the evaluated flags (from) and the phase used (to)',
+    help: 'Flag evaluations (one per user while the flags stay as they are, where they are kept; see the README) that were not a legal phase and were normalised to the nearest safe one: by the evaluated flags (from) and the phase used (to)',
     labelNames: ['from', 'to'] as const,
     registers: [this.registry],
   });

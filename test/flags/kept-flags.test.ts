@@ -23,6 +23,8 @@ class ScriptedProvider implements Provider {
   asked = 0;
   flags = ON;
   failing = false;
+  /** Answers as a flag file without the key would: the default, with FLAG_NOT_FOUND. */
+  missing = false;
   private held: Promise<void> | null = null;
 
   constructor(withEvents: boolean) {
@@ -49,6 +51,7 @@ class ScriptedProvider implements Provider {
     const flags = this.flags;
     await this.held;
     if (this.failing) return { value: defaultValue, reason: 'ERROR', errorCode: ErrorCode.GENERAL };
+    if (this.missing) return { value: defaultValue, reason: 'ERROR', errorCode: ErrorCode.FLAG_NOT_FOUND };
     return { value: flags[KEYS[flagKey as keyof typeof KEYS]], reason: 'STATIC' };
   }
 
@@ -124,4 +127,29 @@ it('a provider without events is asked on every request', async () => {
   provider.flags = OFF;
   expect(await evaluate(USER)).toBe(PHASES.legacyOnly);
   expect(provider.asked).toBe(6);
+});
+
+it('a flag the provider does not have takes its default, and that is kept until a change', async () => {
+  const provider = new ScriptedProvider(true);
+  const evaluate = createFlagEvaluator(ROLLOUTS, provider);
+  provider.missing = true;
+  expect(await evaluate(USER)).toBe(PHASES.legacyOnly);
+  expect(await evaluate(USER)).toBe(PHASES.legacyOnly);
+  expect(provider.asked).toBe(3);
+  provider.missing = false;
+  provider.changeTo(ON);
+  expect(await evaluate(USER)).toBe(PHASES.dualWriteVersionedReads);
+});
+
+it('a provider that reconnects or goes stale drops what was kept', async () => {
+  const provider = new ScriptedProvider(true);
+  const evaluate = createFlagEvaluator(ROLLOUTS, provider);
+  await evaluate(USER);
+  provider.flags = OFF;
+  provider.events!.emit(ProviderEvents.Stale);
+  expect(await evaluate(USER)).toBe(PHASES.legacyOnly);
+  provider.flags = ON;
+  provider.events!.emit(ProviderEvents.Ready);
+  expect(await evaluate(USER)).toBe(PHASES.dualWriteVersionedReads);
+  expect(provider.asked).toBe(9);
 });

@@ -190,7 +190,7 @@ describe('live phase changes through the flag file', () => {
 });
 
 describe('a flag file whose rollouts do not nest', () => {
-  it('buckets each flag separately (flagd default): illegal combinations are normalised per request, counted, and no write is lost', async () => {
+  it('buckets each flag separately (flagd default): illegal combinations are normalised for each user, counted, and no write is lost', async () => {
     const separate = flagFilePath();
     writeFlagFile(separate, { flags: { PROGRAM_VERSIONING_WRITES: fractional(50), PROGRAM_VERSIONING_READS: fractional(50), LEGACY_JSON_WRITES: fractional(50) } });
     const server = await startTestApp({ FLAGS_FILE: separate }, db);
