@@ -7,7 +7,7 @@ import { freePort, spawnChild, waitUntil, type Child } from './child-processes.j
 import { answers, ourEnvironment, type ReadPath } from './contenders.js';
 import { npmScriptCommand } from './npm-script.js';
 import type { RequestVariant } from './operations.js';
-import type { CpuProfile } from './profile-summary.js';
+import type { CpuProfile, HeapProfile } from './profile-summary.js';
 
 /** What `npm run profile` measures of one pass of requests, per request. */
 export interface CpuFigures {
@@ -153,7 +153,15 @@ export async function measurePass(
  * Starts `npm start`'s command line from `root` (node flags included) with
  * bench/profile-agent.ts preloaded, in production settings as the bench runs it.
  */
-export async function startProfiledServer(label: string, root: string, agentRoot: string, databaseUrl: string, path: ReadPath, outDir: string): Promise<ProfiledServer> {
+export async function startProfiledServer(
+  label: string,
+  root: string,
+  agentRoot: string,
+  databaseUrl: string,
+  path: ReadPath,
+  outDir: string,
+  survivors = false,
+): Promise<ProfiledServer> {
   const port = await freePort();
   const [, ...nodeArgs] = npmScriptCommand(root, 'start', ['node', '--import', 'tsx', 'src/cli/start.ts']);
   // The agent goes in front of the entry point (the last argument), after tsx has registered.
@@ -162,24 +170,34 @@ export async function startProfiledServer(label: string, root: string, agentRoot
   const profileOut = join(outDir, `${label}.current.cpuprofile`);
   const child = spawnChild(`ours (${label}, ${path})`, process.execPath, args, {
     cwd: root,
-    env: { ...ourEnvironment(databaseUrl, port, path), PROFILE_OUT: profileOut },
+    env: { ...ourEnvironment(databaseUrl, port, path), PROFILE_OUT: profileOut, ...(survivors && { PROFILE_SURVIVORS: '1' }) },
   });
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntil(child, 'a GraphQL answer', () => answers(url));
   return { label, child, pid: child.process.pid!, url, profileOut };
 }
 
-/** Starts the profiler in the server, runs `work`, stops it; resolves to the work's result and the profile's text. */
-export async function underProfiler<T>(server: ProfiledServer, work: () => Promise<T>): Promise<{ result: T; text: string; profile: CpuProfile }> {
+/**
+ * Starts the profiler in the server, runs `work`, stops it; resolves to the
+ * work's result, the profile's text and, where the server samples survivors,
+ * that heap profile.
+ */
+export async function underProfiler<T>(
+  server: ProfiledServer,
+  work: () => Promise<T>,
+): Promise<{ result: T; text: string; profile: CpuProfile; survivors: HeapProfile | null; survivorsText: string | null }> {
   const file = server.profileOut;
   const started = `${file}.started`;
-  for (const f of [file, started]) rmSync(f, { force: true });
+  const heap = `${file}.heapprofile`;
+  for (const f of [file, started, heap]) rmSync(f, { force: true });
   process.kill(server.pid, 'SIGUSR2');
   await waitUntil(server.child, 'the profiler started', async () => existsSync(started), 10_000, 10);
   const result = await work();
   process.kill(server.pid, 'SIGUSR2');
   await waitUntil(server.child, 'the profile written', async () => existsSync(file) && readFileSync(file, 'utf8').endsWith('}'), 60_000, 50);
   const text = readFileSync(file, 'utf8');
-  for (const f of [file, started]) rmSync(f, { force: true });
-  return { result, text, profile: JSON.parse(text) as CpuProfile };
+  // The agent writes the heap profile before the CPU profile.
+  const survivorsText = existsSync(heap) ? readFileSync(heap, 'utf8') : null;
+  for (const f of [file, started, heap]) rmSync(f, { force: true });
+  return { result, text, profile: JSON.parse(text) as CpuProfile, survivors: survivorsText === null ? null : (JSON.parse(survivorsText) as HeapProfile), survivorsText };
 }

@@ -209,3 +209,89 @@ function shortUrl(url: string): string {
   const ours = /\/((?:src|bench)\/.*)$/.exec(url);
   return ours ? ours[1]! : url.replace(/^file:\/\//, '');
 }
+
+/** V8's sampling heap profile (`HeapProfiler.stopSampling`): a call tree whose nodes carry the bytes sampled there. */
+export interface HeapProfile {
+  readonly head: HeapProfileNode;
+}
+
+interface HeapProfileNode {
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly selfSize: number;
+  readonly children: readonly HeapProfileNode[];
+}
+
+export interface SurvivorSite {
+  readonly name: string;
+  readonly where: string;
+  readonly category: string;
+  readonly bytes: number;
+  /** Share of every sampled byte. */
+  readonly share: number;
+}
+
+export interface SurvivorSummary {
+  readonly bytes: number;
+  /** Allocation sites (the function that allocated), most bytes first. */
+  readonly sites: readonly SurvivorSite[];
+  /** The same bytes under the nearest function of ours on each stack (or `(none of ours)`). */
+  readonly ours: readonly SurvivorSite[];
+  readonly categories: readonly { readonly name: string; readonly bytes: number; readonly share: number }[];
+}
+
+/**
+ * What a sampling heap profile taken with `includeObjectsCollectedByMinorGC:
+ * false` (and major-GC objects kept) holds: the allocations that outlived a
+ * minor collection — promoted to the old generation, where only a full
+ * collection frees them. Their rate is what makes full collections come
+ * often. Sorted by allocation site, and by the nearest function of ours.
+ */
+export function summariseSurvivors(profile: HeapProfile, top = 25): SurvivorSummary {
+  const sites = new Map<string, { name: string; where: string; category: string; bytes: number }>();
+  const ours = new Map<string, { name: string; where: string; category: string; bytes: number }>();
+  const categories = new Map<string, number>();
+  let total = 0;
+  const add = (into: typeof sites, name: string, where: string, category: string, bytes: number) => {
+    const key = `${name} ${where}`;
+    const entry = into.get(key) ?? { name, where, category, bytes: 0 };
+    entry.bytes += bytes;
+    into.set(key, entry);
+  };
+  // Depth first with an explicit stack: the path from the root is what names an anonymous function and finds ours.
+  const stack: { node: HeapProfileNode; path: readonly HeapProfileNode[] }[] = [{ node: profile.head, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    const here = [...path, node];
+    for (const child of node.children) stack.push({ node: child, path: here });
+    if (node.selfSize === 0) continue;
+    total += node.selfSize;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const named = (n: HeapProfileNode, i: number, all: readonly HeapProfileNode[]) => {
+      if (n.callFrame.functionName) return n.callFrame.functionName;
+      const caller = all.slice(0, i).reverse().find((c) => c.callFrame.functionName && c.callFrame.functionName !== '(root)');
+      return caller ? `(anonymous, in ${caller.callFrame.functionName})` : '(anonymous)';
+    };
+    const where = (u: string, line: number) => (u ? `${shortUrl(u)}${u.includes('/node_modules/') ? `:${line + 1}` : ''}` : '(built-in or generated code)');
+    const category = (url ? categoryOfUrl(url) : null) ?? (functionName === '(V8 API)' ? 'V8 API' : 'V8 built-ins or generated code');
+    categories.set(category, (categories.get(category) ?? 0) + node.selfSize);
+    add(sites, named(node, here.length - 1, here), where(url, lineNumber), category, node.selfSize);
+    const mineAt = here.map((n) => /\/src\//.test(n.callFrame.url)).lastIndexOf(true);
+    if (mineAt < 0) add(ours, '(none of ours)', '', 'not ours', node.selfSize);
+    else {
+      const mine = here[mineAt]!;
+      add(ours, named(mine, mineAt, here), where(mine.callFrame.url, mine.callFrame.lineNumber), categoryOfUrl(mine.callFrame.url) ?? 'ours', node.selfSize);
+    }
+  }
+  const share = (bytes: number) => (total ? bytes / total : 0);
+  const sorted = (m: typeof sites) =>
+    [...m.values()]
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, top)
+      .map((s) => ({ ...s, share: share(s.bytes) }));
+  return {
+    bytes: total,
+    sites: sorted(sites),
+    ours: sorted(ours),
+    categories: [...categories].sort((a, b) => b[1] - a[1]).map(([name, bytes]) => ({ name, bytes, share: share(bytes) })),
+  };
+}

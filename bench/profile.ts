@@ -12,7 +12,7 @@ import { createCorpusDatabase } from './corpus-database.js';
 import { median } from './load.js';
 import { CALENDAR, CALENDAR_MONTH, entitiesRequest, FULL_TREE, modifyVariants, ourRequest, SESSIONS, type RequestVariant } from './operations.js';
 import { drive, measurePass, startProfiledServer, underProfiler, type CpuFigures, type ProfiledServer } from './profile-measure.js';
-import { summariseProfile, type FunctionTime, type ProfileSummary } from './profile-summary.js';
+import { summariseProfile, summariseSurvivors, type FunctionTime, type ProfileSummary, type SurvivorSite, type SurvivorSummary } from './profile-summary.js';
 import { athleteId, libraryProgramIds, libraryUserId } from './seed-corpus.js';
 import { enableStatementStats } from './statement-count.js';
 
@@ -26,12 +26,14 @@ import { enableStatementStats } from './statement-count.js';
  * profiler (bench/profile-agent.ts), summarised by category and by function.
  * With `--baseline-root DIR` a second checkout's server runs on the same
  * corpus, its passes interleaved with ours, for a before/after comparison.
- * Everything it starts, it stops.
+ * With `--survivors` the profiled pass also samples what outlived a minor
+ * collection (V8's sampling heap profiler): the allocations whose rate makes
+ * full collections come often, by site. Everything it starts, it stops.
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OPERATIONS = ['fullTree', 'sessions', 'calendar', 'entities50', 'modifyProgram'] as const;
 type Operation = (typeof OPERATIONS)[number];
-const USAGE = `usage: npm run profile -- [--operation ${OPERATIONS.join('|')}[,…]] [--requests N] [--rounds N] [--warmup N] [--connections N] [--users N] [--path versioned|legacy] [--top N] [--baseline-root DIR] [--out DIR] [--json FILE]`;
+const USAGE = `usage: npm run profile -- [--operation ${OPERATIONS.join('|')}[,…]] [--requests N] [--rounds N] [--warmup N] [--connections N] [--users N] [--path versioned|legacy] [--top N] [--baseline-root DIR] [--survivors] [--out DIR] [--json FILE]`;
 /** Users with 50 programs each (`_entities` with 50 keys). */
 const LIBRARY_USERS = 2;
 
@@ -48,6 +50,7 @@ interface ProfileOptions {
   readonly path: ReadPath;
   readonly top: number;
   readonly baselineRoot: string | null;
+  readonly survivors: boolean;
   readonly outDir: string;
   readonly jsonFile: string | undefined;
 }
@@ -67,6 +70,7 @@ function readOptions(argv: readonly string[]): ProfileOptions {
       path: { type: 'string', default: 'versioned' },
       top: { type: 'string', default: '25' },
       'baseline-root': { type: 'string' },
+      survivors: { type: 'boolean', default: false },
       out: { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -89,6 +93,7 @@ function readOptions(argv: readonly string[]): ProfileOptions {
     path: values.path,
     top: positive(values.top, 'top'),
     baselineRoot,
+    survivors: values.survivors,
     outDir: values.out ? resolve(values.out) : mkdtempSync(join(tmpdir(), 'training-profile-')),
     jsonFile: values.json,
   };
@@ -127,6 +132,8 @@ interface ServerFigures {
   readonly profiled: CpuFigures;
   readonly profileFile: string;
   readonly summary: ProfileSummary;
+  /** With `--survivors`: what outlived a minor collection during the profiled pass. */
+  readonly survivors: (SurvivorSummary & { readonly file: string; readonly perRequestKb: number }) | null;
 }
 
 interface OperationResult {
@@ -153,9 +160,16 @@ async function profileOperation(operation: Operation, servers: readonly Profiled
   const figures: ServerFigures[] = [];
   for (const server of servers) {
     log(`${operation} (${server.label}): ${options.requests} requests under the profiler…`);
-    const { result: profiled, text, profile } = await underProfiler(server, () => measurePass(server, pgs, database, variants, options.requests, options.connections));
+    const { result: profiled, text, profile, survivors, survivorsText } = await underProfiler(server, () => measurePass(server, pgs, database, variants, options.requests, options.connections));
     const profileFile = join(options.outDir, `${operation}-${options.path}-${server.label}.cpuprofile`);
     writeFileSync(profileFile, text);
+    let survivorFigures: ServerFigures['survivors'] = null;
+    if (survivors && survivorsText) {
+      const file = join(options.outDir, `${operation}-${options.path}-${server.label}.heapprofile`);
+      writeFileSync(file, survivorsText);
+      const summary = summariseSurvivors(survivors, options.top);
+      survivorFigures = { ...summary, file, perRequestKb: summary.bytes / 1024 / profiled.requests };
+    }
     const list = passes.get(server)!;
     figures.push({
       label: server.label,
@@ -170,6 +184,7 @@ async function profileOperation(operation: Operation, servers: readonly Profiled
       profiled,
       profileFile,
       summary: summariseProfile(profile, options.top),
+      survivors: survivorFigures,
     });
   }
   return { operation, path: options.path, servers: figures };
@@ -225,6 +240,21 @@ function render(r: OperationResult, options: ProfileOptions): string {
       ...s.summary.oursInclusive.map(fn),
     );
   }
+  for (const s of r.servers) {
+    if (!s.survivors) continue;
+    const kb = (bytes: number) => (bytes / 1024 / s.profiled.requests).toFixed(2).padStart(8);
+    const site = (x: SurvivorSite) => `  ${pct(x.share)} ${kb(x.bytes)}  ${x.name.slice(0, 48).padEnd(48)} ${x.category.slice(0, 28).padEnd(28)} ${x.where}`;
+    lines.push(
+      '',
+      `${s.label}: what outlived a minor collection (sampled, ${s.survivors.perRequestKb.toFixed(2)} KB per request), heap profile ${s.survivors.file}`,
+      `  share  KB/req   by category`,
+      ...s.survivors.categories.slice(0, 12).map((c) => `  ${pct(c.share)} ${kb(c.bytes)}  ${c.name}`),
+      `  share  KB/req   top ${options.top} allocation sites`,
+      ...s.survivors.sites.map(site),
+      `  share  KB/req   by the nearest function of ours on the stack`,
+      ...s.survivors.ours.map(site),
+    );
+  }
   return lines.join('\n');
 }
 
@@ -258,8 +288,8 @@ try {
   await enableStatementStats(postgres);
 
   const url = postgres.url(database);
-  const servers = [await startProfiledServer('current', ROOT, ROOT, url, options.path, options.outDir)];
-  if (options.baselineRoot) servers.push(await startProfiledServer('baseline', options.baselineRoot, ROOT, url, options.path, options.outDir));
+  const servers = [await startProfiledServer('current', ROOT, ROOT, url, options.path, options.outDir, options.survivors)];
+  if (options.baselineRoot) servers.push(await startProfiledServer('baseline', options.baselineRoot, ROOT, url, options.path, options.outDir, options.survivors));
   log(`servers: ${servers.map((s) => `${s.label} (pid ${s.pid})`).join(', ')}; ${options.path} read path`);
   for (const operation of options.operations) {
     const result = await profileOperation(operation, servers, postgres, database, options);

@@ -1,4 +1,4 @@
-import { summariseProfile, type CpuProfile } from '../../bench/profile-summary.js';
+import { summariseProfile, summariseSurvivors, type CpuProfile, type HeapProfile } from '../../bench/profile-summary.js';
 
 /**
  * `npm run profile` reads V8's `.cpuprofile`: self time is the gap after each
@@ -46,5 +46,50 @@ it('our functions by total time, callees included', () => {
   expect(summary.oursInclusive.map((f) => [f.name, f.ms])).toEqual([
     ['handle', 5],
     ['toString', 3],
+  ]);
+});
+
+/**
+ * `npm run profile -- --survivors` reads V8's sampling heap profile (only
+ * what outlived a minor collection): bytes by allocation site, by the
+ * nearest function of ours on the stack, and by category.
+ */
+const heapNode = (functionName: string, url: string, selfSize: number, children: HeapProfile['head'][] = []): HeapProfile['head'] => ({
+  callFrame: { functionName, url, lineNumber: 719 },
+  selfSize,
+  children,
+});
+
+it('survivors by allocation site, by our nearest function and by category', () => {
+  const flags = `${SRC}/flags/flag-snapshot.ts`;
+  const sdk = 'file:///repo/node_modules/@openfeature/server-sdk/dist/esm/index.js';
+  const profile: HeapProfile = {
+    head: heapNode('(root)', '', 0, [
+      heapNode('handle', `${SRC}/server/http-server.ts`, 1000, [
+        heapNode('', flags, 3000, [heapNode('evaluate', sdk, 5000, [heapNode('', sdk, 1000)])]),
+      ]),
+      heapNode('processTicksAndRejections', 'node:internal/process/task_queues', 0, [heapNode('next', '', 2000)]),
+    ]),
+  };
+  const summary = summariseSurvivors(profile);
+  expect(summary.bytes).toBe(12_000);
+  expect(summary.sites.map((s) => [s.name, s.where, s.bytes])).toEqual([
+    ['evaluate', '@openfeature/server-sdk/dist/esm/index.js:720', 5000],
+    ['(anonymous, in handle)', 'src/flags/flag-snapshot.ts', 3000],
+    ['next', '(built-in or generated code)', 2000],
+    ['handle', 'src/server/http-server.ts', 1000],
+    ['(anonymous, in evaluate)', '@openfeature/server-sdk/dist/esm/index.js:720', 1000],
+  ]);
+  // The SDK's bytes count for the function of ours that called it.
+  expect(summary.ours.map((s) => [s.name, s.bytes, s.share])).toEqual([
+    ['(anonymous, in handle)', 9000, 0.75],
+    ['(none of ours)', 2000, 2000 / 12_000],
+    ['handle', 1000, 1000 / 12_000],
+  ]);
+  // The categories of CPU time: the SDK and our flag module are both flag evaluation (a frame without a script is a built-in here).
+  expect(summary.categories.map((c) => [c.name, c.bytes])).toEqual([
+    ['flag evaluation', 9000],
+    ['V8 built-ins or generated code', 2000],
+    ['ours: src/server', 1000],
   ]);
 });

@@ -9,7 +9,7 @@ const gc = runInNewContext('gc') as () => void;
 /** Hostile callers (many documents or variables, many users) must not grow the kept answers without bound. */
 describe('ResponseCache bounds', () => {
   const answer = (n: number) => ({ data: { activeProgram: { id: String(n), name: 'x'.repeat(100) } } });
-  const bytesOf = (n: number, key = 'k') => (JSON.stringify(answer(n)).length + key.length) * 2;
+  const bytesOf = (n: number, key = 'k') => JSON.stringify(answer(n)).length + key.length;
 
   it('serves an answer only under the validator it was kept with', () => {
     const cache = new ResponseCache({ maxUsers: 10, maxEntriesPerUser: 4, maxBytes: 1e6 });
@@ -54,7 +54,22 @@ describe('ResponseCache bounds', () => {
     const cache = new ResponseCache({ maxUsers: 1000, maxEntriesPerUser: 4, maxBytes: 1e6 });
     for (let i = 0; i < 100; i++) cache.set(`user ${i}`, `${i}`.padEnd(100_000), 'v', answer(1));
     expect(cache.size().bytes).toBeLessThanOrEqual(1e6);
-    expect(cache.size().users).toBe(4);
+    expect(cache.size().users).toBe(9);
+  });
+
+  it('weighs an answer as V8 keeps its text: a byte per character, two where a character needs them', () => {
+    const cache = new ResponseCache({ maxUsers: 1000, maxEntriesPerUser: 4, maxBytes: 1e6 });
+    const named = (name: string) => ({ data: { activeProgram: { id: 'p', name } } });
+    cache.set('latin', 'k', 'v', named('Bankdrücken'.repeat(100)));
+    const latin = cache.size().bytes;
+    expect(latin).toBe(JSON.stringify(named('Bankdrücken'.repeat(100))).length + 1);
+    cache.set('wide', 'k', 'v', named('Жим лёжа'.repeat(100)));
+    // The text two bytes a character, its key ('k') one.
+    expect(cache.size().bytes - latin).toBe(JSON.stringify(named('Жим лёжа'.repeat(100))).length * 2 + 1);
+    // So a budget holds as many ASCII answers as their text fills it with (it held half as many).
+    const ascii = new ResponseCache({ maxUsers: 1000, maxEntriesPerUser: 4, maxBytes: bytesOf(1) * 10 });
+    for (let i = 0; i < 10; i++) ascii.set(`user ${i}`, 'k', 'v', answer(1));
+    expect(ascii.size().users).toBe(10);
   });
 
   it('gives the kept text only for a kept answer as sent: its data and nothing else', () => {
