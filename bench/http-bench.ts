@@ -141,6 +141,8 @@ export async function benchHttp(
         failures: f.failures,
         stalls: f.stalls,
         loaderMaxDelayMs: f.loaderMaxDelayMs,
+        loaderFullCollections: f.loaderFullCollections,
+        loaderFullCollectionMs: f.loaderFullCollectionMs,
         ...(f.stealPercent !== null && { stealPercent: f.stealPercent }),
       };
     }

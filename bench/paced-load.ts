@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { median, type LoadTarget } from './load.js';
 
 /**
@@ -33,6 +33,13 @@ export interface PacedFigures {
    */
   readonly stalls: readonly Stall[];
   readonly loaderMaxDelayMs: number;
+  /**
+   * Full collections of this process's own heap during the round, and their
+   * pauses: each delays every request due meanwhile. `npm run bench` sizes its
+   * old generation so that there are none (bench/README.md, "The loader").
+   */
+  readonly loaderFullCollections: number;
+  readonly loaderFullCollectionMs: number;
   readonly stealPercent: number | null;
 }
 
@@ -66,6 +73,7 @@ export async function pacedRound(target: LoadTarget, plan: PacedPlan): Promise<P
   let failures = 0;
   const inFlight = new Set<Promise<void>>();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  const fullCollections = observeFullCollections();
   const cpuBefore = cpuTicks();
   const wallStarted = Date.now();
   const started = performance.now();
@@ -94,6 +102,7 @@ export async function pacedRound(target: LoadTarget, plan: PacedPlan): Promise<P
     loopDelay.disable();
     agent.destroy();
   }
+  const own = await fullCollections.stop();
   const elapsed = (performance.now() - started) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -107,7 +116,32 @@ export async function pacedRound(target: LoadTarget, plan: PacedPlan): Promise<P
     requests: total,
     stalls: stallsOf(byIndex, (i) => new Date(wallStarted + i * interval).toISOString()),
     loaderMaxDelayMs: loopDelay.max / 1e6,
+    loaderFullCollections: own.count,
+    loaderFullCollectionMs: own.ms,
     stealPercent: stealPercent(cpuBefore, cpuTicks()),
+  };
+}
+
+/** Counts this process's full (mark-compact) collections until `stop()`, which waits for the entries still queued. */
+function observeFullCollections(): { stop(): Promise<{ count: number; ms: number }> } {
+  let count = 0;
+  let ms = 0;
+  const take = (entries: readonly PerformanceEntry[]) => {
+    for (const entry of entries) {
+      if (((entry as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+      count += 1;
+      ms += entry.duration;
+    }
+  };
+  const observer = new PerformanceObserver((list) => take(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    async stop() {
+      // GC entries are delivered on a later turn of the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      observer.disconnect();
+      return { count, ms };
+    },
   };
 }
 
@@ -161,6 +195,8 @@ export async function measurePaced(target: LoadTarget, plan: PacedPlan & { round
     requests: rounds.reduce((n, r) => n + r.requests, 0),
     stalls: rounds.flatMap((r) => r.stalls),
     loaderMaxDelayMs: Math.max(...rounds.map((r) => r.loaderMaxDelayMs)),
+    loaderFullCollections: rounds.reduce((n, r) => n + r.loaderFullCollections, 0),
+    loaderFullCollectionMs: rounds.reduce((n, r) => n + r.loaderFullCollectionMs, 0),
     // Unknown (no /proc/stat) stays unknown, not 0%.
     stealPercent: rounds.some((r) => r.stealPercent !== null) ? median(rounds.flatMap((r) => (r.stealPercent === null ? [] : [r.stealPercent]))) : null,
     rounds,

@@ -46,7 +46,7 @@ export function renderReport(r: BenchResults): string {
     out.push('\np99 at half of peak load (open model: evenly spaced requests, latency from when each was due):');
     for (const [name, h] of Object.entries(r.halfLoad)) {
       out.push(`  ${name.padEnd(10)} ${fmt(h.targetRate, 0).padStart(6)} req/s offered → ${fmt(h.requestsPerSecond, 0)} req/s, p50 ${fmt(h.p50Ms)} ms, p99 ${fmt(h.p99Ms)} ms${h.maxMs === undefined ? '' : `, max ${fmt(h.maxMs)} ms`}${h.failures ? `, ${h.failures} failed` : ''}`);
-      if (h.loaderMaxDelayMs !== undefined) out.push(`    ${''.padEnd(10)} the loader's longest event-loop delay ${fmt(h.loaderMaxDelayMs)} ms${h.stealPercent === undefined ? '' : `, steal ${fmt(h.stealPercent)}%`}`);
+      if (h.loaderMaxDelayMs !== undefined) out.push(`    ${''.padEnd(10)} the loader's longest event-loop delay ${fmt(h.loaderMaxDelayMs)} ms${h.loaderFullCollections === undefined ? '' : `, its own full collections ${h.loaderFullCollections} (${fmt(h.loaderFullCollectionMs ?? 0)} ms of pauses)`}${h.stealPercent === undefined ? '' : `, steal ${fmt(h.stealPercent)}%`}`);
       for (const s of h.stalls ?? []) out.push(`    ${''.padEnd(10)} stall from ${s.at}: ${s.requests} requests over 100 ms, worst ${fmt(s.maxMs)} ms`);
     }
   }

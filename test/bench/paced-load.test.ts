@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pacedRound, stallsOf } from '../../bench/paced-load.js';
 
 /**
@@ -55,6 +57,20 @@ it('counts a stall for every request it delayed, from the instant each was due',
   expect(Date.parse(stall!.at)).toBeLessThan(Date.now());
   const others = figures.stalls.filter((s) => s !== stall);
   expect(others.reduce((n, s) => n + s.requests, 0)).toBeLessThanOrEqual(3);
+});
+
+it("counts the loader's own full collections, whose pauses count against the server", async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  received = 0;
+  const target = { url, variants: [{ headers: { 'content-type': 'application/json' }, body: '{}' }] };
+  const quiet = await pacedRound(target, { rate: 50, seconds: 1, maxConnections: 4 });
+  // Three forced full collections while the round runs (each one of the loader's own, as V8's heuristics start them).
+  const forced = [200, 400, 600].map((ms) => setTimeout(gc, ms));
+  const busy = await pacedRound(target, { rate: 50, seconds: 1, maxConnections: 4 });
+  forced.forEach(clearTimeout);
+  expect(busy.loaderFullCollections - quiet.loaderFullCollections).toBeGreaterThanOrEqual(3);
+  expect(busy.loaderFullCollectionMs).toBeGreaterThan(0);
 });
 
 it('keeps the worst stalls of a round, in the order they happened', () => {
