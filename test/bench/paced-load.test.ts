@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { pacedRound, stallsOf } from '../../bench/paced-load.js';
+import { exposeGc } from '../support/expose-gc.js';
 
 /**
  * The bench's half-load latency (`bench/paced-load.ts`) measures each request
@@ -60,8 +59,7 @@ it('counts a stall for every request it delayed, from the instant each was due',
 });
 
 it("counts the loader's own full collections, whose pauses count against the server", async () => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
+  const gc = exposeGc();
   received = 0;
   const target = { url, variants: [{ headers: { 'content-type': 'application/json' }, body: '{}' }] };
   const quiet = await pacedRound(target, { rate: 50, seconds: 1, maxConnections: 4 });

@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type pg from 'pg';
 import { guardClient } from '../../src/db/guard-client.js';
+import { exposeGc } from '../support/expose-gc.js';
 
 /**
  * A guarded client chains each statement behind the one before it. The chain
@@ -11,8 +10,7 @@ import { guardClient } from '../../src/db/guard-client.js';
  * statement, long enough for every such result to be promoted to the old
  * generation, to be found only by a full collection.
  */
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = exposeGc();
 
 /** pg's client as `guardClient` sees it: `query` on the prototype, events on the instance. */
 class FakeClient extends EventEmitter {

@@ -1,10 +1,8 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { jest } from '@jest/globals';
 import { ResponseCache } from '../../../src/server/response-cache/response-cache.js';
+import { exposeGc } from '../../support/expose-gc.js';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = exposeGc();
 
 /** Hostile callers (many documents or variables, many users) must not grow the kept answers without bound. */
 describe('ResponseCache bounds', () => {
