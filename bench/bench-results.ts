@@ -38,7 +38,7 @@ export interface BenchResults {
       /** Runs of requests over 100 ms, the worst five per round; the loader's own longest event-loop delay; median steal (bench/paced-load.ts). */
       stalls?: readonly Stall[];
       loaderMaxDelayMs?: number;
-      /** The loader's own full collections over all rounds, and their pauses (none when its old generation is sized: bench/README.md). */
+      /** The loader's own full collections over all rounds, and their pauses (few once its old generation is sized: bench/README.md). */
       loaderFullCollections?: number;
       loaderFullCollectionMs?: number;
       stealPercent?: number;

@@ -36,7 +36,8 @@ export interface PacedFigures {
   /**
    * Full collections of this process's own heap during the round, and their
    * pauses: each delays every request due meanwhile. `npm run bench` sizes its
-   * old generation so that there are none (bench/README.md, "The loader").
+   * old generation so that there are few (bench/README.md, "The loader's own
+   * full collections").
    */
   readonly loaderFullCollections: number;
   readonly loaderFullCollectionMs: number;
