@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { ErrorCode, type EvaluationContext, type JsonValue, type Provider, type ResolutionDetails } from '@openfeature/server-sdk';
+import { ErrorCode, type EvaluationContext, type ResolutionDetails } from '@openfeature/server-sdk';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { FLAG } from '../../src/flags/flag-snapshot.js';
@@ -8,6 +8,7 @@ import { PHASES, type Phase } from '../../src/flags/phase.js';
 import { startApp, type RunningApp } from '../../src/server/app.js';
 import { CREATE_PROGRAM, MODIFY_PROGRAM, upperLower } from '../support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { BooleanFlagProvider } from '../../src/flags/boolean-flag-provider.js';
 
 /**
  * A provider that evaluates per user at run time (a flag file, a flag service)
@@ -19,29 +20,18 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
  */
 
 /** Hands each user (targeting key) the combination chosen for it. */
-class PerUserProvider implements Provider {
+class PerUserProvider extends BooleanFlagProvider {
   readonly metadata = { name: 'per-user test provider' } as const;
-  readonly runsOn = 'server';
 
-  constructor(private readonly byUser: ReadonlyMap<string, EvaluatedFlags>) {}
+  constructor(private readonly byUser: ReadonlyMap<string, EvaluatedFlags>) {
+    super();
+  }
 
   async resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext): Promise<ResolutionDetails<boolean>> {
     const flags = this.byUser.get(context.targetingKey ?? '');
     if (!flags) return { value: defaultValue, reason: 'DEFAULT' };
     const value = { [FLAG.versioningWrites]: flags.versioningWrites, [FLAG.versioningReads]: flags.versioningReads, [FLAG.legacyJsonWrites]: flags.legacyJsonWrites }[flagKey];
     return value === undefined ? { value: defaultValue, reason: 'ERROR', errorCode: ErrorCode.FLAG_NOT_FOUND } : { value, reason: 'TARGETING_MATCH' };
-  }
-
-  async resolveStringEvaluation(_: string, defaultValue: string): Promise<ResolutionDetails<string>> {
-    return { value: defaultValue, reason: 'ERROR', errorCode: ErrorCode.TYPE_MISMATCH };
-  }
-
-  async resolveNumberEvaluation(_: string, defaultValue: number): Promise<ResolutionDetails<number>> {
-    return { value: defaultValue, reason: 'ERROR', errorCode: ErrorCode.TYPE_MISMATCH };
-  }
-
-  async resolveObjectEvaluation<T extends JsonValue>(_: string, defaultValue: T): Promise<ResolutionDetails<T>> {
-    return { value: defaultValue, reason: 'ERROR', errorCode: ErrorCode.TYPE_MISMATCH };
   }
 }
 

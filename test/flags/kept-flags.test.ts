@@ -1,8 +1,9 @@
 import { jest } from '@jest/globals';
-import { ErrorCode, OpenFeatureEventEmitter, ProviderEvents, type EvaluationContext, type JsonValue, type Provider, type ResolutionDetails } from '@openfeature/server-sdk';
+import { ErrorCode, OpenFeatureEventEmitter, ProviderEvents, type EvaluationContext, type ResolutionDetails } from '@openfeature/server-sdk';
 import { EnvFlagProvider } from '../../src/flags/env-flag-provider.js';
 import { createFlagEvaluator } from '../../src/flags/flag-snapshot.js';
 import { PHASES } from '../../src/flags/phase.js';
+import { BooleanFlagProvider } from '../../src/flags/boolean-flag-provider.js';
 
 /**
  * Each user's flags are kept between requests where the provider says when
@@ -16,9 +17,8 @@ const ROLLOUTS = { PROGRAM_VERSIONING_WRITES: 100, PROGRAM_VERSIONING_READS: 100
 const KEYS = { PROGRAM_VERSIONING_WRITES: 'versioningWrites', PROGRAM_VERSIONING_READS: 'versioningReads', LEGACY_JSON_WRITES: 'legacyJsonWrites' } as const;
 
 /** Answers `flags` for every user, counts the questions, and can hold them or fail them. */
-class ScriptedProvider implements Provider {
+class ScriptedProvider extends BooleanFlagProvider {
   readonly metadata = { name: 'scripted' } as const;
-  readonly runsOn = 'server';
   readonly events: OpenFeatureEventEmitter | undefined;
   asked = 0;
   flags = ON;
@@ -28,6 +28,7 @@ class ScriptedProvider implements Provider {
   private held: Promise<void> | null = null;
 
   constructor(withEvents: boolean) {
+    super();
     this.events = withEvents ? new OpenFeatureEventEmitter() : undefined;
   }
 
@@ -53,18 +54,6 @@ class ScriptedProvider implements Provider {
     if (this.failing) return { value: defaultValue, reason: 'ERROR', errorCode: ErrorCode.GENERAL };
     if (this.missing) return { value: defaultValue, reason: 'ERROR', errorCode: ErrorCode.FLAG_NOT_FOUND };
     return { value: flags[KEYS[flagKey as keyof typeof KEYS]], reason: 'STATIC' };
-  }
-
-  async resolveStringEvaluation(_: string, defaultValue: string): Promise<ResolutionDetails<string>> {
-    return { value: defaultValue, reason: 'ERROR', errorCode: ErrorCode.TYPE_MISMATCH };
-  }
-
-  async resolveNumberEvaluation(_: string, defaultValue: number): Promise<ResolutionDetails<number>> {
-    return { value: defaultValue, reason: 'ERROR', errorCode: ErrorCode.TYPE_MISMATCH };
-  }
-
-  async resolveObjectEvaluation<T extends JsonValue>(_: string, defaultValue: T): Promise<ResolutionDetails<T>> {
-    return { value: defaultValue, reason: 'ERROR', errorCode: ErrorCode.TYPE_MISMATCH };
   }
 }
 
